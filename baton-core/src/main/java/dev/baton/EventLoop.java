@@ -1,0 +1,121 @@
+package dev.baton;
+
+import dev.baton.internal.Args;
+import dev.baton.internal.Fiber;
+import dev.baton.internal.Loop;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * A deterministic single-threaded event loop: asyncio's model on virtual threads.
+ *
+ * <pre>{@code
+ * EventLoop loop = EventLoop.withVirtualTime();
+ * String r = loop.run(() -> {
+ *   Baton.sleep(Duration.ofMinutes(5));   // takes no real time
+ *   return "done";
+ * });
+ * assert loop.elapsed().equals(Duration.ofMinutes(5));
+ * }</pre>
+ *
+ * <h2>Scheduling</h2>
+ *
+ * Exactly one task runs at a time. A task runs until it waits (a primitive, {@link Baton#sleep},
+ * {@link Baton#yieldNow}, joining a task); then the next ready task runs, in FIFO order. Waking a
+ * task makes it ready but does not switch: the waker runs on to its own next wait. The same program
+ * therefore produces the same interleaving every time. Blocking by other means ({@code
+ * Thread.sleep}, JDBC, {@code synchronized}) holds the loop, as a blocking call holds asyncio's;
+ * {@link Baton#toThread} runs such work off the loop.
+ *
+ * <h2>Clocks</h2>
+ *
+ * {@link #create()} uses the real clock. {@link #withVirtualTime()} uses a virtual one that stands
+ * still while tasks run and jumps straight to the next timer when no task is ready (and no {@code
+ * toThread} work is in flight), so tests full of sleeps and timeouts finish in milliseconds, in the
+ * same order.
+ *
+ * <h2>Deadlocks</h2>
+ *
+ * When no task is ready, no timer is pending, no {@code toThread} work runs, and every waiting task
+ * waits on a primitive no thread outside the loop has used, nothing can ever wake them: {@link
+ * #run} cancels them (their {@code finally} blocks run) and throws {@link DeadlockException}, where
+ * asyncio would hang.
+ *
+ * <p>Primitives are not bound to a loop: a task of the loop may wait on a {@link Lock} that a
+ * platform thread releases; the loop wakes up for it.
+ */
+public final class EventLoop {
+  private final Loop loop;
+
+  private EventLoop(boolean virtualTime) {
+    this.loop = new Loop(virtualTime);
+  }
+
+  /**
+   * A loop on the real clock.
+   *
+   * @return a new loop
+   */
+  public static EventLoop create() {
+    return new EventLoop(false);
+  }
+
+  /**
+   * A loop on a virtual clock that jumps to the next timer whenever no task is ready.
+   *
+   * @return a new loop
+   */
+  public static EventLoop withVirtualTime() {
+    return new EventLoop(true);
+  }
+
+  /**
+   * Runs {@code main} as the loop's first task until it and every task it left behind have finished
+   * (tasks still alive when {@code main} returns are cancelled first).
+   *
+   * @param main the first task
+   * @param <T> the result type
+   * @return what {@code main} returned
+   * @throws DeadlockException if the tasks deadlocked
+   * @throws IllegalStateException if this loop is already running, or if called from a task of a
+   *     running loop
+   * @throws Exception what {@code main} threw, unwrapped
+   */
+  public <T> T run(Callable<T> main) throws Exception {
+    Args.notNull(main, "main");
+    Fiber f = loop.run(main, "main");
+    @SuppressWarnings("unchecked")
+    T r = (T) f.outcome();
+    return r;
+  }
+
+  /**
+   * Runs {@code main}; see {@link #run(Callable)}.
+   *
+   * @param main the first task
+   * @throws Exception what {@code main} threw, unwrapped
+   */
+  public void run(Body main) throws Exception {
+    Args.notNull(main, "main");
+    run(Baton.callable(main));
+  }
+
+  /**
+   * Time on this loop's clock since {@link #run} started; after {@code run} returns, its final
+   * value.
+   *
+   * @return the elapsed loop time
+   */
+  public Duration elapsed() {
+    return Duration.ofNanos(loop.elapsedNanos());
+  }
+
+  /**
+   * Whether this loop uses virtual time.
+   *
+   * @return {@code true} for {@link #withVirtualTime()}
+   */
+  public boolean isVirtualTime() {
+    return loop.virtualTime();
+  }
+}

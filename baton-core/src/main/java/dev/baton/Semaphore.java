@@ -1,0 +1,272 @@
+package dev.baton;
+
+import dev.baton.internal.Args;
+import dev.baton.internal.Diagnosable;
+import dev.baton.internal.FutureWaiter;
+import dev.baton.internal.WaitQueue;
+import dev.baton.internal.Waiter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A counter of permits that tasks take and give back, served first come, first served: {@code
+ * asyncio.Semaphore}.
+ *
+ * <pre>{@code
+ * Semaphore connections = new Semaphore(10);
+ * try (Held permit = connections.hold()) {   // async with sem:
+ *   fetch(url);
+ * }
+ * }</pre>
+ *
+ * <p>The non-blocking face yields a {@link Held} that returns one permit when closed, from any
+ * thread:
+ *
+ * <pre>{@code
+ * connections.acquireAsync()
+ *     .thenCompose(permit -> fetchAsync(url).whenComplete((r, e) -> permit.close()));
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ *
+ * {@link #release()} with waiters hands the permit straight to the longest waiter (direct
+ * hand-off), so the permit count never goes up while anyone waits. Permits are not owned: any task
+ * or thread may release. {@link #isLocked()} is true when an acquire would wait. Unlike {@link
+ * BoundedSemaphore}, a plain semaphore may be released more often than acquired, as asyncio's may.
+ *
+ * <h2>Fairness</h2>
+ *
+ * Strict FIFO for all three faces. A newcomer never barges past waiters: {@link #tryAcquire()}
+ * fails while anyone waits.
+ *
+ * <h2>Cancellation and timeouts</h2>
+ *
+ * As {@link Lock}: entry check, withdrawal on interrupt, timeout or future cancel, and a hand-off
+ * that won the race is kept (the interrupt status stays set). No permit is ever lost or created by
+ * a cancel racing a release.
+ *
+ * <h2>Memory consistency</h2>
+ *
+ * Actions before a release happen-before the actions after an acquire that received that permit.
+ */
+public class Semaphore {
+  /** Permits free; invariant: if anyone waits, this is 0. Written under the guard. */
+  private volatile int permits;
+
+  final WaitQueue queue;
+
+  /**
+   * Creates a semaphore.
+   *
+   * @param permits the initial number of permits; must not be negative
+   * @throws IllegalArgumentException if {@code permits} is negative
+   */
+  public Semaphore(int permits) {
+    this.permits = Args.notNegative(permits, "permits");
+    this.queue =
+        new WaitQueue(
+            new Diagnosable() {
+              @Override
+              public String kind() {
+                return Semaphore.this.getClass().getSimpleName();
+              }
+
+              @Override
+              public String describe() {
+                return Semaphore.this.permits + " permits free";
+              }
+            });
+  }
+
+  /**
+   * Takes a permit, waiting as long as it takes.
+   *
+   * @throws InterruptedException if the interrupt status was set on entry or the wait was cancelled
+   */
+  public void acquire() throws InterruptedException {
+    acquire(-1);
+  }
+
+  /**
+   * Takes a permit if one becomes available within {@code timeout}.
+   *
+   * @param timeout how long to wait
+   * @return {@code true} if a permit was taken, {@code false} if the timeout passed first
+   * @throws InterruptedException if the interrupt status was set on entry or the wait was cancelled
+   */
+  public boolean acquire(Duration timeout) throws InterruptedException {
+    return acquire(Args.nanos(timeout, "timeout"));
+  }
+
+  /**
+   * Takes a permit only if one is free and nobody waits.
+   *
+   * @return whether a permit was taken
+   */
+  public boolean tryAcquire() {
+    queue.touch();
+    queue.lock();
+    try {
+      return takeIfFree();
+    } finally {
+      queue.unlock();
+    }
+  }
+
+  /**
+   * Takes a permit and returns a guard that gives it back: {@code try (Held p = sem.hold())}.
+   *
+   * @return the guard; closing it releases one permit, once
+   * @throws InterruptedException if the interrupt status was set on entry or the wait was cancelled
+   */
+  public Held hold() throws InterruptedException {
+    acquire();
+    return new Permit();
+  }
+
+  /**
+   * Requests a permit without blocking. The future completes with a {@link Held} that releases the
+   * permit when closed; cancelling the future before that withdraws the request.
+   *
+   * @return a future of the permit's guard
+   */
+  public CompletableFuture<Held> acquireAsync() {
+    queue.touch();
+    Permit permit = new Permit();
+    FutureWaiter<Held> w = new FutureWaiter<>(given -> ((Permit) given.value).close());
+    w.value = permit;
+    queue.lock();
+    try {
+      if (takeIfFree()) {
+        return CompletableFuture.completedFuture(permit);
+      }
+      queue.enqueue(w);
+    } finally {
+      queue.unlock();
+    }
+    return w.future();
+  }
+
+  /**
+   * Gives a permit back: to the longest waiter if there is one, else to the count.
+   *
+   * @throws IllegalStateException for a {@link BoundedSemaphore} released above its initial value
+   */
+  public void release() {
+    queue.touch();
+    queue.lock();
+    try {
+      Waiter head = queue.head();
+      if (head != null) {
+        queue.grant(head);
+        return;
+      }
+      checkRelease(permits);
+      permits = permits + 1;
+    } finally {
+      queue.unlock();
+    }
+  }
+
+  /** Hook for {@link BoundedSemaphore}: called under the guard before the count goes up. */
+  void checkRelease(int free) {
+    if (free == Integer.MAX_VALUE) {
+      throw new IllegalStateException("permit count would overflow");
+    }
+  }
+
+  /**
+   * Whether an acquire would wait now.
+   *
+   * @return {@code true} if no permit is free
+   */
+  public boolean isLocked() {
+    return permits == 0;
+  }
+
+  /**
+   * The number of permits free now.
+   *
+   * @return the free permits
+   */
+  public int availablePermits() {
+    return permits;
+  }
+
+  /**
+   * A snapshot of this semaphore's state.
+   *
+   * @return the statistics
+   */
+  public Statistics statistics() {
+    queue.lock();
+    try {
+      return new Statistics(permits, queue.size());
+    } finally {
+      queue.unlock();
+    }
+  }
+
+  /**
+   * A snapshot of a {@link Semaphore}.
+   *
+   * @param available free permits
+   * @param waiting how many requests waited
+   */
+  public record Statistics(int available, int waiting) {}
+
+  @Override
+  public String toString() {
+    Statistics s = statistics();
+    return getClass().getSimpleName()
+        + "[permits="
+        + s.available()
+        + ", waiting="
+        + s.waiting()
+        + "]";
+  }
+
+  private boolean acquire(long nanos) throws InterruptedException {
+    queue.touch();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Waiter w;
+    queue.lock();
+    try {
+      if (takeIfFree()) {
+        return true;
+      }
+      if (nanos == 0) {
+        return false;
+      }
+      w = Waiter.forCurrentThread();
+      queue.enqueue(w);
+    } finally {
+      queue.unlock();
+    }
+    return w.block(nanos, true);
+  }
+
+  private boolean takeIfFree() {
+    int p = permits;
+    if (p > 0) { // p > 0 implies nobody waits
+      permits = p - 1;
+      return true;
+    }
+    return false;
+  }
+
+  /** One permit's guard: releases once. */
+  private final class Permit implements Held {
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        release();
+      }
+    }
+  }
+}

@@ -1,0 +1,243 @@
+package dev.baton;
+
+import dev.baton.internal.Args;
+import dev.baton.internal.Fiber;
+import dev.baton.internal.Gate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A scope that owns the tasks spawned in it and does not end before they do: {@code
+ * asyncio.TaskGroup}, as try-with-resources.
+ *
+ * <pre>{@code
+ * try (TaskGroup group = new TaskGroup()) {
+ *   Task<User> user = group.spawn(() -> loadUser(id));
+ *   Task<List<Order>> orders = group.spawn(() -> loadOrders(id));
+ * } // waits for both; if one fails, the other is cancelled and the failure is thrown here
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ *
+ * {@link #close()} waits until every task of the group has finished. The first task that fails
+ * (throws anything but a cancellation) cancels all the others at once; {@code close()} waits for
+ * them to finish and then throws that first failure itself, unwrapped, with later failures added as
+ * suppressed. Tasks never outlive the group: if the task or thread waiting in {@code close()} is
+ * cancelled, the group cancels its tasks, waits for them, and then propagates the cancellation as
+ * {@link InterruptedException}. Spawning into a group that is failing or closed throws {@link
+ * IllegalStateException}.
+ *
+ * <p>Unlike asyncio, a failing child does not cancel the code inside the {@code try} block: Java's
+ * try-with-resources would then report that interruption instead of the child's failure.
+ *
+ * <p>Works on an event loop (tasks of that loop) and anywhere else (virtual threads).
+ */
+@SuppressWarnings("try") // close() may throw InterruptedException: the closer was cancelled
+public final class TaskGroup implements AutoCloseable {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final List<Fiber> children = new ArrayList<>();
+  private final Gate idle = new Gate("TaskGroup");
+  private int running;
+  private boolean closing;
+  private boolean failing;
+  private Throwable firstFailure;
+  private final List<Throwable> laterFailures = new ArrayList<>();
+
+  /** Creates an empty group. */
+  public TaskGroup() {
+    idle.open();
+  }
+
+  /**
+   * Spawns a task in this group.
+   *
+   * @param body what the task runs
+   * @param <T> the result type
+   * @return the task
+   * @throws IllegalStateException if the group is closed or failing
+   */
+  public <T> Task<T> spawn(Callable<T> body) {
+    return spawn(null, body);
+  }
+
+  /**
+   * Spawns a named task in this group.
+   *
+   * @param name the task's name, shown in diagnostics; {@code null} for a generated one
+   * @param body what the task runs
+   * @param <T> the result type
+   * @return the task
+   * @throws IllegalStateException if the group is closed or failing
+   */
+  public <T> Task<T> spawn(String name, Callable<T> body) {
+    Args.notNull(body, "body");
+    lock.lock();
+    try {
+      if (closing && running == 0) {
+        throw new IllegalStateException("this TaskGroup is closed");
+      }
+      if (failing) {
+        throw new IllegalStateException("this TaskGroup is shutting down after a failure");
+      }
+      Fiber f = Baton.newFiber(body, name);
+      f.onFinish(this::finished);
+      children.add(f);
+      running++;
+      idle.close();
+      Baton.startFiber(f);
+      return new Task<>(f);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Spawns a task that returns nothing.
+   *
+   * @param body what the task runs
+   * @return the task
+   * @throws IllegalStateException if the group is closed or failing
+   */
+  public Task<Void> spawn(Body body) {
+    Args.notNull(body, "body");
+    return spawn(null, Baton.callable(body));
+  }
+
+  private void finished(Fiber f) {
+    List<Fiber> toCancel = null;
+    lock.lock();
+    try {
+      running--;
+      if (f.status() == Fiber.FAILED) {
+        Throwable t = f.failure();
+        if (firstFailure == null) {
+          firstFailure = t;
+          failing = true;
+          toCancel = new ArrayList<>(children);
+        } else if (!(t instanceof CancellationException) && !(t instanceof InterruptedException)) {
+          laterFailures.add(t);
+        }
+      }
+      if (running == 0) {
+        idle.open();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (toCancel != null) {
+      for (Fiber c : toCancel) {
+        if (c != f) {
+          c.cancel();
+        }
+      }
+    }
+  }
+
+  /** Cancels every task of the group that has not finished. */
+  public void cancelAll() {
+    List<Fiber> all;
+    lock.lock();
+    try {
+      all = new ArrayList<>(children);
+    } finally {
+      lock.unlock();
+    }
+    for (Fiber c : all) {
+      c.cancel();
+    }
+  }
+
+  /**
+   * Waits for every task, then throws the first failure, if any.
+   *
+   * @throws InterruptedException if the caller was cancelled while waiting (the tasks were
+   *     cancelled and have finished)
+   * @throws Exception the first task's failure, with later ones suppressed
+   */
+  @Override
+  public void close() throws Exception {
+    lock.lock();
+    try {
+      closing = true;
+    } finally {
+      lock.unlock();
+    }
+    InterruptedException cancelled = null;
+    for (; ; ) {
+      try {
+        if (cancelled == null) {
+          idle.await(-1);
+        } else {
+          awaitUninterruptibly();
+        }
+        break;
+      } catch (InterruptedException e) {
+        cancelled = e;
+        cancelAll();
+      }
+    }
+    Throwable first;
+    lock.lock();
+    try {
+      first = firstFailure;
+      if (first != null) {
+        for (Throwable later : laterFailures) {
+          if (later != first) {
+            first.addSuppressed(later);
+          }
+        }
+        laterFailures.clear();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (cancelled != null) {
+      if (first != null) {
+        cancelled.addSuppressed(first);
+      }
+      throw cancelled;
+    }
+    if (first instanceof Exception e) {
+      throw e;
+    }
+    if (first instanceof Error e) {
+      throw e;
+    }
+  }
+
+  private void awaitUninterruptibly() {
+    boolean interrupted = false;
+    for (; ; ) {
+      try {
+        idle.await(-1);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The tasks spawned in this group so far.
+   *
+   * @return a snapshot, in spawn order
+   */
+  public List<Task<?>> tasks() {
+    lock.lock();
+    try {
+      List<Task<?>> out = new ArrayList<>(children.size());
+      for (Fiber f : children) {
+        out.add(new Task<>(f));
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.baton.internal;
+
+/**
+ * The blocking face of a task on a deterministic event loop: instead of parking on its own, the
+ * task hands the loop's baton to the next ready task, and a grant makes it ready again. A deadline
+ * is a timer on the loop's clock (real or virtual) that withdraws the waiter.
+ */
+final class LoopWaiter extends Waiter {
+  private final Fiber fiber;
+
+  LoopWaiter(Fiber fiber) {
+    super(fiber.thread);
+    this.fiber = fiber;
+  }
+
+  @Override
+  void resume() {
+    fiber.loop.makeReady(fiber);
+  }
+
+  @Override
+  public boolean block(long nanos, boolean interruptible) throws InterruptedException {
+    Fiber f = fiber;
+    Loop loop = f.loop;
+    interruptibleByTask = interruptible;
+    f.waiter = this;
+    // Task.cancel interrupts first and reads f.waiter second; we publish f.waiter first and check
+    // the interrupt second, so one of us always sees the other.
+    boolean interrupted = Thread.interrupted();
+    if (interrupted && interruptible && WaitQueue.withdraw(this, CANCELLED)) {
+      f.waiter = null;
+      throw new InterruptedException();
+    }
+    Loop.Timer timer = null;
+    if (nanos >= 0 && state() == WAITING) {
+      timer = loop.schedule(nanos, () -> WaitQueue.cancel(this, TIMED_OUT));
+    }
+    while (state() == WAITING || state() == REQUEUED) {
+      loop.park(f);
+    }
+    f.waiter = null;
+    if (timer != null) {
+      loop.cancelTimer(timer);
+    }
+    switch (state()) {
+      case GRANTED:
+        if (interrupted) {
+          requester.interrupt();
+        }
+        return true;
+      case TIMED_OUT:
+        if (interrupted) {
+          requester.interrupt();
+        }
+        return false;
+      default:
+        Thread.interrupted();
+        throw new InterruptedException();
+    }
+  }
+}
