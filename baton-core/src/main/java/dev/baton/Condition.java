@@ -81,7 +81,12 @@ public final class Condition {
 
               @Override
               public String describe() {
-                return "its lock " + lock.statistics().toString().replace("Statistics", "");
+                Lock.Statistics l = lock.statistics();
+                return "its lock is "
+                    + (l.locked() ? "held by " + l.owner() : "free")
+                    + ", "
+                    + l.waiting()
+                    + " waiting for the lock";
               }
 
               @Override

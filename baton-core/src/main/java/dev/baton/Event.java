@@ -62,7 +62,8 @@ public final class Event {
               return "an Event that is cleared again must be awaited before the set(), or checked"
                   + " with isSet()";
             }
-          });
+          },
+          true);
 
   /** Creates an event that is not set. */
   public Event() {}

@@ -86,8 +86,14 @@ public final class Lock {
   @SuppressWarnings("unused")
   private volatile int state;
 
-  /** The owning thread, or the {@link Held} of an async acquire; set by whoever takes the lock. */
-  private volatile Object owner;
+  /**
+   * The owning thread, or the {@link Held} of an async acquire; set by whoever takes the lock.
+   * Deliberately not volatile: the owner reads its own writes, a hand-off publishes it through the
+   * waiter's CAS, and a thread that is not the owner can never read its own identity here (it wrote
+   * {@code null} after itself when it released), so a stale read can only make it fail the owner
+   * check, which is right. Diagnostics may read a stale value.
+   */
+  private Object owner;
 
   final WaitQueue queue = new WaitQueue(new Diagnostics());
 

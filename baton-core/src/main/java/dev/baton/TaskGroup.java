@@ -1,6 +1,7 @@
 package dev.baton;
 
 import dev.baton.internal.Args;
+import dev.baton.internal.Diagnosable;
 import dev.baton.internal.Fiber;
 import dev.baton.internal.Gate;
 import java.util.ArrayList;
@@ -39,7 +40,27 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TaskGroup implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Fiber> children = new ArrayList<>();
-  private final Gate idle = new Gate("TaskGroup");
+  private final Gate idle =
+      new Gate(
+          new Diagnosable() {
+            @Override
+            public String kind() {
+              return "TaskGroup";
+            }
+
+            @Override
+            public String describe() {
+              StringBuilder sb = new StringBuilder("waits for ");
+              String sep = "";
+              for (Task<?> t : tasks()) {
+                if (!t.fiber().isFinished()) {
+                  sb.append(sep).append("task ").append(t.name());
+                  sep = ", ";
+                }
+              }
+              return sb.append(" to finish").toString();
+            }
+          });
   private int running;
   private boolean closing;
   private boolean failing;

@@ -69,7 +69,10 @@ public final class Fiber implements Runnable {
     }
     this.body = body;
     this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
-    this.thread = Thread.ofVirtual().name(this.name).unstarted(this);
+    this.thread =
+        loop != null
+            ? loop.newThread(this.name, this)
+            : Thread.ofVirtual().name(this.name).unstarted(this);
     this.finished = new Gate(this);
   }
 

@@ -13,14 +13,20 @@ public final class Gate {
   private final WaitQueue queue;
   private volatile boolean open;
 
-  /**
-   * Whether the last {@link #open()} found nobody waiting (a later close may make it a lost
-   * signal).
-   */
-  private boolean openedForNobody;
+  private final boolean reportsLostSignals;
 
+  /** A gate whose opens that reach nobody are not worth reporting (task completion, groups). */
   public Gate(Object primitive) {
+    this(primitive, false);
+  }
+
+  /**
+   * @param reportsLostSignals whether an open that finds nobody waiting is recorded for deadlock
+   *     reports (an {@code Event} that is set and cleared again before anyone waited)
+   */
+  public Gate(Object primitive, boolean reportsLostSignals) {
     this.queue = new WaitQueue(primitive);
+    this.reportsLostSignals = reportsLostSignals;
   }
 
   public WaitQueue queue() {
@@ -40,8 +46,7 @@ public final class Gate {
     queue.lock();
     try {
       open = true;
-      openedForNobody = queue.isEmpty();
-      if (openedForNobody) {
+      if (reportsLostSignals && queue.isEmpty()) {
         queue.noteUnheardSignal();
       }
       while (queue.grantHead() != null) {}

@@ -58,6 +58,9 @@ public final class Loop {
 
   private final AtomicInteger offLoopWork = new AtomicInteger();
 
+  /** The loop's own carrier thread for this run, or {@code null} for the JDK's scheduler. */
+  private Carrier carrier;
+
   private long clock; // virtual time: nanos since run started
   private long realStart;
   private volatile long elapsedNanos;
@@ -158,6 +161,11 @@ public final class Loop {
   }
 
   // ---------------------------------------------------------------- tasks
+
+  Thread newThread(String name, Runnable body) {
+    Carrier c = carrier;
+    return c != null ? c.newThread(name, body) : Thread.ofVirtual().name(name).unstarted(body);
+  }
 
   /** Creates a task and makes it ready. Baton holder only. */
   public Fiber spawn(Callable<?> body, String name) {
@@ -351,8 +359,15 @@ public final class Loop {
   // ---------------------------------------------------------------- the driver
 
   /**
+   * How often stuck tasks are cancelled again (they may catch it and wait again) before giving up.
+   */
+  private static final int MAX_DEADLOCK_ROUNDS = 100;
+
+  private int deadlockRounds;
+
+  /**
    * Runs {@code main} as this loop's first task and drives the loop until every task has finished.
-   * Returns main's fiber (its outcome is read by the caller); throws {@code deadlock} if one was
+   * Returns main's fiber (its outcome is read by the caller); throws the deadlock report if one was
    * declared.
    */
   public Fiber run(Callable<?> main, String mainName) {
@@ -403,9 +418,10 @@ public final class Loop {
           continue;
         }
         List<Fiber> stuck = liveFibers();
-        RuntimeException report = Deadlocks.report(stuck);
         if (deadlock == null) {
-          deadlock = report;
+          deadlock = Deadlocks.report(stuck);
+        } else if (++deadlockRounds > MAX_DEADLOCK_ROUNDS) {
+          break; // the stuck tasks ignore cancellation; leave them parked rather than hang
         }
         for (Fiber f : stuck) {
           f.cancel();
@@ -415,6 +431,10 @@ public final class Loop {
     } finally {
       elapsedNanos = now();
       runningNow = false;
+      if (carrier != null) {
+        carrier.stop();
+        carrier = null;
+      }
     }
     if (deadlock != null) {
       throw deadlock;
@@ -427,11 +447,13 @@ public final class Loop {
       throw new IllegalStateException("this event loop is already running");
     }
     runningNow = true;
+    carrier = Carrier.forLoop();
     driver = Thread.currentThread();
     running = null;
     clock = 0;
     realStart = System.nanoTime();
     timerSeq = 0;
+    deadlockRounds = 0;
   }
 
   /** Whether some waiting task waits on a primitive that a thread outside this loop has used. */
