@@ -136,15 +136,29 @@ public final class Loop {
       return;
     }
     handTo(next);
-    while (running != me) {
-      LockSupport.park(this);
-    }
+    awaitBaton(me);
   }
 
   /** Called by a task's thread when it starts. */
   void enter(Fiber me) {
+    awaitBaton(me);
+  }
+
+  /**
+   * Parks until {@code me} holds the baton. An interrupt (a cancel) does not end this wait: the
+   * task runs only when handed the baton; the interrupt status is kept for its next wait. (Parking
+   * with the status set would return at once, and spinning here would starve the baton holder.)
+   */
+  private void awaitBaton(Fiber me) {
+    boolean interrupted = false;
     while (running != me) {
       LockSupport.park(this);
+      if (Thread.interrupted()) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      me.thread.interrupt();
     }
   }
 
@@ -378,15 +392,24 @@ public final class Loop {
     synchronizedStart();
     Fiber mainFiber;
     RuntimeException deadlock = null;
+    boolean driverInterrupted = false;
     try {
       mainFiber = spawn(main, mainName);
       boolean mainHandled = false;
       for (; ; ) {
+        if (Thread.interrupted()) {
+          driverInterrupted = true; // asyncio.run on KeyboardInterrupt: cancel main, finish, report
+          mainFiber.cancel();
+        }
         Fiber next = nextReady();
         if (next != null) {
           handTo(next);
           while (running != null) {
             LockSupport.park(this);
+            if (Thread.interrupted()) {
+              driverInterrupted = true;
+              mainFiber.cancel();
+            }
           }
           continue;
         }
@@ -434,6 +457,9 @@ public final class Loop {
       if (carrier != null) {
         carrier.stop();
         carrier = null;
+      }
+      if (driverInterrupted) {
+        Thread.currentThread().interrupt();
       }
     }
     if (deadlock != null) {
