@@ -54,7 +54,18 @@ public final class WaitQueue {
 
   private static final Policy NO_POLICY = w -> {};
 
-  private final ReentrantLock guard;
+  /**
+   * The guard, and the list of waiters granted while it is held. The list belongs to the guard, not
+   * to a queue: queues that share a guard (a condition and its lock) may grant in one queue and
+   * unlock through the other.
+   */
+  @SuppressWarnings("serial") // never serialized
+  private static final class Guard extends ReentrantLock {
+    Waiter resumeHead;
+    Waiter resumeTail;
+  }
+
+  private final Guard guard;
   private final Object primitive;
   private Policy policy = NO_POLICY;
 
@@ -62,15 +73,12 @@ public final class WaitQueue {
   private Waiter tail;
   private int size;
 
-  private Waiter resumeHead;
-  private Waiter resumeTail;
-
   /** Loop binding for deadlock detection; see {@link #touch()}. */
   private volatile Object home;
 
   /** Creates a queue with its own guard; {@code primitive} is named in diagnostics. */
   public WaitQueue(Object primitive) {
-    this.guard = new ReentrantLock();
+    this.guard = new Guard();
     this.primitive = primitive;
   }
 
@@ -97,13 +105,14 @@ public final class WaitQueue {
 
   /** Releases the guard, then resumes every waiter granted while it was held. */
   public void unlock() {
-    Waiter first = resumeHead;
+    Guard g = guard;
+    Waiter first = g.resumeHead;
     if (first == null) {
-      guard.unlock();
+      g.unlock();
       return;
     }
-    resumeHead = resumeTail = null;
-    guard.unlock();
+    g.resumeHead = g.resumeTail = null;
+    g.unlock();
     Resumer.resumeAll(first);
   }
 
@@ -170,12 +179,13 @@ public final class WaitQueue {
       throw new IllegalStateException("grant of a settled waiter: " + w.state());
     }
     unlink(w);
-    if (resumeTail == null) {
-      resumeHead = w;
+    Guard g = guard;
+    if (g.resumeTail == null) {
+      g.resumeHead = w;
     } else {
-      resumeTail.nextToResume = w;
+      g.resumeTail.nextToResume = w;
     }
-    resumeTail = w;
+    g.resumeTail = w;
   }
 
   /** Grants the head waiter; returns it, or {@code null} if nobody waits. */
