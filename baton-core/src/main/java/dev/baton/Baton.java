@@ -169,7 +169,7 @@ public final class Baton {
     }
     List<T> results = new ArrayList<>(tasks.size());
     for (Task<? extends T> t : tasks) {
-      results.add(t.join());
+      results.add(t.resultNow()); // every task succeeded, or close() would have thrown
     }
     return results;
   }
@@ -272,7 +272,7 @@ public final class Baton {
    */
   public static String currentTaskName() {
     Fiber f = Fiber.current();
-    return f == null ? null : f.name;
+    return f == null ? null : f.name();
   }
 
   // ---------------------------------------------------------------- shared with TaskGroup

@@ -49,7 +49,7 @@ public final class Task<T> implements Future<T> {
    * @return the name
    */
   public String name() {
-    return fiber.name;
+    return fiber.name();
   }
 
   /**

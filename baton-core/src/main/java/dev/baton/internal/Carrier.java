@@ -64,11 +64,10 @@ final class Carrier implements Executor {
     }
   }
 
-  /** An unstarted virtual thread that runs on this carrier. */
-  Thread newThread(String name, Runnable body) {
+  /** A builder of virtual threads that run on this carrier. */
+  Thread.Builder.OfVirtual builder() {
     try {
-      Thread.Builder.OfVirtual b = (Thread.Builder.OfVirtual) BUILDER.newInstance(this);
-      return b.name(name).unstarted(body);
+      return (Thread.Builder.OfVirtual) BUILDER.newInstance(this);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }

@@ -1,7 +1,10 @@
 package dev.baton.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -24,7 +27,12 @@ import java.util.function.Consumer;
  * does, so nested timeouts can tell whose expiry an interrupt was.
  */
 public final class Fiber implements Runnable {
-  private static final ThreadLocal<Fiber> CURRENT = new ThreadLocal<>();
+  /**
+   * Free fibers by thread. Loop fibers need no entry: the one running on a loop's baton is the
+   * loop's {@code running} field. (A {@code ThreadLocal} would cost every task a map of its own.)
+   */
+  private static final ConcurrentHashMap<Thread, Fiber> FREE = new ConcurrentHashMap<>();
+
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   public static final int PENDING = 0;
@@ -35,7 +43,10 @@ public final class Fiber implements Runnable {
   /** The loop this fiber runs on, or {@code null} for a free virtual thread. */
   public final Loop loop;
 
-  public final String name;
+  /** The given name, or {@code null} for a generated {@code Task-N} (built only when asked for). */
+  private final String givenName;
+
+  private final int id;
   final Thread thread;
 
   /** Parallel mode: the run this free fiber belongs to, or {@code null}. */
@@ -54,11 +65,31 @@ public final class Fiber implements Runnable {
 
   Fiber nextLive;
 
-  private final AtomicInteger status = new AtomicInteger(PENDING);
+  private static final VarHandle STATUS;
+  private static final VarHandle INTERRUPT_REQUESTS;
+  private static final VarHandle FINISHED_GATE;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      STATUS = l.findVarHandle(Fiber.class, "status", int.class);
+      INTERRUPT_REQUESTS = l.findVarHandle(Fiber.class, "interruptRequests", int.class);
+      FINISHED_GATE = l.findVarHandle(Fiber.class, "finishedGate", Gate.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // Fields are kept few and plain: a loop may hold 100,000 parked fibers.
+  private volatile int status;
   private Object result;
   private Throwable failure;
-  private final Gate finished;
-  private final AtomicInteger interruptRequests = new AtomicInteger();
+  private volatile boolean finished;
+
+  /** Created by the first join that has to wait; most tasks are never joined before they finish. */
+  private volatile Gate finishedGate;
+
+  private volatile int interruptRequests;
   private volatile Consumer<Fiber> onFinish;
 
   public Fiber(Loop loop, Scope scope, Callable<?> body, String name) {
@@ -68,17 +99,30 @@ public final class Fiber implements Runnable {
       scope.add(this);
     }
     this.body = body;
-    this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
+    this.givenName = name;
+    this.id = COUNTER.incrementAndGet();
+    // Threads of generated names stay unnamed, as plain virtual threads are: 50 bytes less per
+    // task.
     this.thread =
-        loop != null
-            ? loop.newThread(this.name, this)
-            : Thread.ofVirtual().name(this.name).unstarted(this);
-    this.finished = new Gate(this);
+        loop != null ? loop.newThread(name, this) : Loop.newVirtualThread(name, this, null);
   }
 
   /** The fiber running on the calling thread, or {@code null}. */
   public static Fiber current() {
-    return CURRENT.get();
+    Thread t = Thread.currentThread();
+    if (!t.isVirtual()) {
+      return null; // every fiber is a virtual thread
+    }
+    Fiber f = Loop.fiberOnBaton(t);
+    if (f != null) {
+      return f;
+    }
+    return FREE.isEmpty() ? null : FREE.get(t);
+  }
+
+  /** {@code main}, the name given at spawn, or {@code Task-N}. */
+  public String name() {
+    return givenName != null ? givenName : "Task-" + id;
   }
 
   public Thread thread() {
@@ -102,29 +146,33 @@ public final class Fiber implements Runnable {
 
   @Override
   public void run() {
-    CURRENT.set(this);
     if (loop != null) {
       loop.enter(this);
+    } else {
+      FREE.put(thread, this);
     }
     try {
-      if (status.get() == PENDING) { // a task cancelled before it ran never starts its body
+      if (status == PENDING) { // a task cancelled before it ran never starts its body
         Object r = body.call();
-        if (status.compareAndSet(PENDING, SUCCEEDED)) {
-          result = r;
-        }
+        result = r; // written before the CAS publishes it; ignored if a cancel won
+        STATUS.compareAndSet(this, PENDING, SUCCEEDED);
       }
     } catch (Throwable t) {
-      if (status.compareAndSet(PENDING, FAILED)) {
-        failure = t;
-      }
+      failure = t;
+      STATUS.compareAndSet(this, PENDING, FAILED);
     } finally {
       finish();
     }
   }
 
   private void finish() {
-    // status is final here; publish it (volatile writes in the gate) before waking joiners
-    finished.open();
+    // status is final here. Dekker with join(): we write finished, then read the gate; a joiner
+    // publishes the gate, then reads finished; one of us sees the other.
+    finished = true;
+    Gate g = finishedGate;
+    if (g != null) {
+      g.open();
+    }
     Consumer<Fiber> action = onFinish;
     if (action != null) {
       action.accept(this);
@@ -132,7 +180,9 @@ public final class Fiber implements Runnable {
     if (scope != null) {
       scope.remove(this);
     }
-    if (loop != null) {
+    if (loop == null) {
+      FREE.remove(thread);
+    } else {
       loop.exit(this);
     }
   }
@@ -140,11 +190,11 @@ public final class Fiber implements Runnable {
   // ---------------------------------------------------------------- outcome
 
   public int status() {
-    return status.get();
+    return status;
   }
 
   public boolean isFinished() {
-    return finished.isOpen();
+    return finished;
   }
 
   public Object result() {
@@ -157,16 +207,26 @@ public final class Fiber implements Runnable {
 
   /** Waits until the body has returned. */
   public void join() throws InterruptedException {
-    finished.await(-1);
+    join(-1);
   }
 
-  /** Waits until the body has returned, at most {@code nanos}. */
+  /** Waits until the body has returned, at most {@code nanos} (negative: no limit). */
   public boolean join(long nanos) throws InterruptedException {
-    return finished.await(nanos);
-  }
-
-  public Gate finishedGate() {
-    return finished;
+    if (finished) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException(); // the entry check, as every wait
+      }
+      return true;
+    }
+    Gate g = finishedGate;
+    if (g == null) {
+      FINISHED_GATE.compareAndSet(this, null, new Gate(this));
+      g = finishedGate;
+      if (finished) {
+        g.open(); // we may have published the gate after finish() looked for it
+      }
+    }
+    return g.await(nanos);
   }
 
   /**
@@ -174,7 +234,7 @@ public final class Fiber implements Runnable {
    * cancelled. Only after {@link #isFinished()} or a terminal {@link #status()}.
    */
   public Object outcome() throws Exception {
-    switch (status.get()) {
+    switch (status) {
       case SUCCEEDED:
         return result;
       case FAILED:
@@ -186,9 +246,9 @@ public final class Fiber implements Runnable {
         }
         throw new RuntimeException(failure);
       case CANCELLED:
-        throw new CancellationException("task " + name + " was cancelled");
+        throw new CancellationException("task " + name() + " was cancelled");
       default:
-        throw new IllegalStateException("task " + name + " has not finished");
+        throw new IllegalStateException("task " + name() + " has not finished");
     }
   }
 
@@ -196,7 +256,7 @@ public final class Fiber implements Runnable {
 
   /** Cancels: marks the outcome cancelled (if still pending) and interrupts the body. */
   public boolean cancel() {
-    if (!status.compareAndSet(PENDING, CANCELLED)) {
+    if (!STATUS.compareAndSet(this, PENDING, CANCELLED)) {
       return false;
     }
     interrupt();
@@ -204,18 +264,18 @@ public final class Fiber implements Runnable {
   }
 
   public boolean isCancelRequested() {
-    return status.get() == CANCELLED;
+    return status == CANCELLED;
   }
 
   /** A timeout expiry or a group's cancel: interrupts without deciding the outcome. */
   public void requestInterrupt() {
-    interruptRequests.incrementAndGet();
+    INTERRUPT_REQUESTS.getAndAdd(this, 1);
     interrupt();
   }
 
   /** Takes back one {@link #requestInterrupt()}; returns how many remain. */
   public int consumeInterruptRequest() {
-    return interruptRequests.decrementAndGet();
+    return (int) INTERRUPT_REQUESTS.getAndAdd(this, -1) - 1;
   }
 
   private void interrupt() {
@@ -228,6 +288,6 @@ public final class Fiber implements Runnable {
 
   @Override
   public String toString() {
-    return "task " + name;
+    return "task " + name();
   }
 }

@@ -66,6 +66,42 @@ public final class Loop {
   private volatile long elapsedNanos;
   private volatile boolean runningNow;
 
+  /**
+   * The loops now running, so a thread can find its fiber without a thread-local (copy on write).
+   */
+  private static volatile Loop[] active = new Loop[0];
+
+  private static final Object ACTIVE_LOCK = new Object();
+
+  /** The fiber that holds a running loop's baton on thread {@code t}, or {@code null}. */
+  static Fiber fiberOnBaton(Thread t) {
+    for (Loop l : active) {
+      Fiber r = l.running;
+      if (r != null && r.thread == t) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code t} runs a task of this loop now (it then holds the baton). */
+  boolean isOnBaton(Thread t) {
+    Fiber r = running;
+    return r != null && r.thread == t;
+  }
+
+  private void activate(boolean on) {
+    synchronized (ACTIVE_LOCK) {
+      List<Loop> list = new ArrayList<>(Arrays.asList(active));
+      if (on) {
+        list.add(this);
+      } else {
+        list.remove(this);
+      }
+      active = list.toArray(new Loop[0]);
+    }
+  }
+
   public Loop(boolean virtualTime) {
     this.virtualTime = virtualTime;
   }
@@ -177,8 +213,15 @@ public final class Loop {
   // ---------------------------------------------------------------- tasks
 
   Thread newThread(String name, Runnable body) {
-    Carrier c = carrier;
-    return c != null ? c.newThread(name, body) : Thread.ofVirtual().name(name).unstarted(body);
+    return newVirtualThread(name, body, carrier);
+  }
+
+  /**
+   * An unstarted virtual thread, named only if {@code name} is given, on {@code carrier} if any.
+   */
+  static Thread newVirtualThread(String name, Runnable body, Carrier carrier) {
+    Thread.Builder.OfVirtual b = carrier != null ? carrier.builder() : Thread.ofVirtual();
+    return name != null ? b.name(name).unstarted(body) : b.unstarted(body);
   }
 
   /** Creates a task and makes it ready. Baton holder only. */
@@ -454,6 +497,7 @@ public final class Loop {
     } finally {
       elapsedNanos = now();
       runningNow = false;
+      activate(false);
       if (carrier != null) {
         carrier.stop();
         carrier = null;
@@ -473,6 +517,7 @@ public final class Loop {
       throw new IllegalStateException("this event loop is already running");
     }
     runningNow = true;
+    activate(true);
     carrier = Carrier.forLoop();
     driver = Thread.currentThread();
     running = null;

@@ -275,9 +275,13 @@ public final class WaitQueue {
    */
   public void touch() {
     Object h = home;
-    if (h == SHARED) {
+    if (h == SHARED || (h instanceof Loop l && l.isOnBaton(Thread.currentThread()))) {
       return;
     }
+    touchSlow(h);
+  }
+
+  private void touchSlow(Object h) {
     Fiber f = Fiber.current();
     Object loop = f == null ? null : f.loop;
     if (h == loop && h != null) {
