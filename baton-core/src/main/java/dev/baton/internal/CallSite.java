@@ -31,11 +31,19 @@ public final class CallSite {
     return "unknown location";
   }
 
-  /** The same as {@link #of}, with the method: {@code Class.method(File.java:line)}. */
+  /**
+   * The same as {@link #of}, with the method where it helps: {@code
+   * Consumer.run(Consumer.java:20)}, or just {@code Consumer.java:20} inside a lambda.
+   */
   public static String frameOf(StackTraceElement[] stack) {
     for (StackTraceElement e : stack) {
       if (isUserFrame(e.getClassName())) {
-        return e.toString();
+        String site = e.getFileName() + ":" + e.getLineNumber();
+        if (e.getMethodName().startsWith("lambda$")) {
+          return site;
+        }
+        String cls = e.getClassName();
+        return cls.substring(cls.lastIndexOf('.') + 1) + "." + e.getMethodName() + "(" + site + ")";
       }
     }
     return "unknown location";

@@ -34,7 +34,7 @@ final class Deadlocks {
       if (call != null) {
         sb.append(" in ").append(call);
       }
-      sb.append(" at ").append(site);
+      sb.append(" at ").append(CallSite.frameOf(stack));
       Object p = w == null || w.queue == null ? null : w.queue.primitive();
       if (p instanceof Fiber other) {
         sb.append(": waits for ").append(other).append(" to finish");
