@@ -192,9 +192,11 @@ public final class Baton {
 
   /**
    * Lets the other ready tasks run before the caller continues ({@code asyncio.sleep(0)}); off a
-   * loop, {@link Thread#yield()}.
+   * loop, {@link Thread#yield()}. A cancel or a timeout that arrives while the caller waits for its
+   * turn makes it throw, as {@code asyncio.sleep(0)} raises {@code CancelledError}.
    *
-   * @throws InterruptedException if the caller was cancelled or its interrupt status was set
+   * @throws InterruptedException if the caller was cancelled or its interrupt status was set, on
+   *     entry or while it yielded
    */
   public static void yieldNow() throws InterruptedException {
     if (Thread.interrupted()) {
@@ -205,6 +207,9 @@ public final class Baton {
       f.loop.yieldNow(f);
     } else {
       Thread.yield();
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
     }
   }
 
