@@ -2,6 +2,7 @@ package dev.baton;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -375,6 +380,46 @@ class LoopTest {
                   () -> assertThrows(IllegalStateException.class, () -> loop.run(() -> 1)));
           assertTrue(e.getMessage().contains("already running"), e.getMessage());
         });
+  }
+
+  @Test
+  void interruptingTheThreadThatRunsTheLoop_cancelsMain_andKeepsTheInterruptStatus()
+      throws Exception {
+    // As Baton.runParallel does, and as Ctrl-C cancels the main task of asyncio.run.
+    CountDownLatch working = new CountDownLatch(1);
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicBoolean interruptedAfter = new AtomicBoolean();
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
+                EventLoop.withVirtualTime()
+                    .run(
+                        () -> {
+                          try {
+                            Baton.toThread(
+                                () -> {
+                                  working.countDown();
+                                  new CountDownLatch(1).await(); // until interrupted
+                                  return null;
+                                });
+                          } finally {
+                            log("main finally");
+                          }
+                        });
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+              interruptedAfter.set(Thread.currentThread().isInterrupted());
+            });
+    runner.start();
+    working.await();
+    runner.interrupt();
+    runner.join(10_000);
+    assertFalse(runner.isAlive(), "run did not end");
+    assertInstanceOf(CancellationException.class, thrown.get());
+    assertTrue(interruptedAfter.get(), "the caller's interrupt status is kept");
+    assertEquals(List.of("main finally"), trace);
   }
 
   @Test
