@@ -10,10 +10,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>On expiry it interrupts the task the way a cancel does (interrupt status, then withdrawal of
  * the waiter it waits in) but without deciding the task's outcome, and counts one interrupt request
- * on the task. On exit the block takes its request back; the interrupt was its own only if no other
- * request (an outer timeout that also expired) and no cancel is pending. That is what lets nested
- * timeouts and an outside cancel each surface as themselves (asyncio's {@code uncancel} accounting,
- * gh-102780). Timers run on the task's loop clock, or on one shared daemon thread off the loop.
+ * on the task. On exit the block takes its request back; the interrupt was its own only if no
+ * request made while it was armed is left (an outer timeout that expired too) and the task was not
+ * cancelled while it was armed. Requests and a cancel that came before the block was entered (an
+ * expired outer timeout whose cleanup runs this block, a cancel the task handled) do not count:
+ * asyncio compares {@code cancelling()} with its level at entry (gh-102780). That is what lets
+ * nested timeouts and an outside cancel each surface as themselves. Timers run on the task's loop
+ * clock, or on one shared daemon thread off the loop.
  */
 public final class Deadline {
   private static final class Shared {
@@ -35,6 +38,8 @@ public final class Deadline {
 
   private final Fiber fiber;
   private final Thread thread;
+  private final int requestsAtEntry;
+  private final boolean cancelledAtEntry;
   private final ReentrantLock lock = new ReentrantLock();
   private boolean done;
   private boolean fired;
@@ -44,6 +49,8 @@ public final class Deadline {
   private Deadline(Fiber fiber, Thread thread) {
     this.fiber = fiber;
     this.thread = thread;
+    this.requestsAtEntry = fiber == null ? 0 : fiber.interruptRequests();
+    this.cancelledAtEntry = fiber != null && fiber.isCancelRequested();
   }
 
   /** Arms a deadline for the calling thread or task, {@code nanos} from now on its clock. */
@@ -80,8 +87,8 @@ public final class Deadline {
 
   /**
    * Disarms on exit from the block. Returns {@code true} if this deadline expired and the interrupt
-   * it caused is not shadowed by another pending request or a cancel; the interrupt status is then
-   * cleared, since it was this block's alone.
+   * it caused is not shadowed by a request or a cancel made since it was armed; the interrupt
+   * status is then cleared, since it was this block's alone.
    */
   public boolean disarm() {
     lock.lock();
@@ -99,7 +106,9 @@ public final class Deadline {
       return false;
     }
     boolean mine =
-        fiber == null || (fiber.consumeInterruptRequest() == 0 && !fiber.isCancelRequested());
+        fiber == null
+            || (fiber.consumeInterruptRequest() <= requestsAtEntry
+                && (cancelledAtEntry || !fiber.isCancelRequested()));
     if (mine) {
       Thread.interrupted();
     }

@@ -273,6 +273,11 @@ public final class Fiber implements Runnable {
     interrupt();
   }
 
+  /** How many {@link #requestInterrupt()} calls have not been taken back. */
+  public int interruptRequests() {
+    return interruptRequests;
+  }
+
   /** Takes back one {@link #requestInterrupt()}; returns how many remain. */
   public int consumeInterruptRequest() {
     return (int) INTERRUPT_REQUESTS.getAndAdd(this, -1) - 1;
