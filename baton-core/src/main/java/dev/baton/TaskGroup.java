@@ -132,13 +132,15 @@ public final class TaskGroup implements AutoCloseable {
     lock.lock();
     try {
       running--;
-      if (f.status() == Fiber.FAILED) {
-        Throwable t = f.failure();
+      Throwable t = f.failure();
+      // A task cancelled by the group (or by anyone) that then throws something other than a
+      // cancellation has failed too, as in asyncio: its failure is reported, not dropped.
+      if (f.status() == Fiber.FAILED || (t != null && !isCancellation(t))) {
         if (firstFailure == null) {
           firstFailure = t;
           failing = true;
           toCancel = new ArrayList<>(children);
-        } else if (!(t instanceof CancellationException) && !(t instanceof InterruptedException)) {
+        } else if (!isCancellation(t)) {
           laterFailures.add(t);
         }
       }
@@ -155,6 +157,10 @@ public final class TaskGroup implements AutoCloseable {
         }
       }
     }
+  }
+
+  private static boolean isCancellation(Throwable t) {
+    return t instanceof CancellationException || t instanceof InterruptedException;
   }
 
   /** Cancels every task of the group that has not finished. */

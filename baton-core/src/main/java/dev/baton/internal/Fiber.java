@@ -158,7 +158,7 @@ public final class Fiber implements Runnable {
         STATUS.compareAndSet(this, PENDING, SUCCEEDED);
       }
     } catch (Throwable t) {
-      failure = t;
+      failure = t; // kept even if a cancel decided the outcome first: a group still reports it
       STATUS.compareAndSet(this, PENDING, FAILED);
     } finally {
       finish();
@@ -201,6 +201,10 @@ public final class Fiber implements Runnable {
     return result;
   }
 
+  /**
+   * What the body threw, or {@code null}: the outcome if {@link #status()} is {@code FAILED}, and
+   * also recorded when the task had been cancelled before the body threw.
+   */
   public Throwable failure() {
     return failure;
   }
