@@ -27,8 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * (throws anything but a cancellation) cancels all the others at once; {@code close()} waits for
  * them to finish and then throws that first failure itself, unwrapped, with later failures added as
  * suppressed. Tasks never outlive the group: if the task or thread waiting in {@code close()} is
- * cancelled, the group cancels its tasks, waits for them, and then propagates the cancellation as
- * {@link InterruptedException}. Spawning into a group that is failing or closed throws {@link
+ * cancelled, or the task that created the group was cancelled while the {@code try} block ran, the
+ * group cancels its tasks, waits for them, and then propagates the cancellation as {@link
+ * InterruptedException}. Spawning into a group that is failing or closed throws {@link
  * IllegalStateException}.
  *
  * <p>Unlike asyncio, a failing child does not cancel the code inside the {@code try} block: Java's
@@ -66,6 +67,11 @@ public final class TaskGroup implements AutoCloseable {
   private boolean failing;
   private Throwable firstFailure;
   private final List<Throwable> laterFailures = new ArrayList<>();
+
+  /** The task that created the group, and whether it had been cancelled already by then. */
+  private final Fiber owner = Fiber.current();
+
+  private final boolean ownerCancelledAtEntry = owner != null && owner.isCancelRequested();
 
   /** Creates an empty group. */
   public TaskGroup() {
@@ -193,6 +199,16 @@ public final class TaskGroup implements AutoCloseable {
       lock.unlock();
     }
     InterruptedException cancelled = null;
+    if (owner != null
+        && owner == Fiber.current()
+        && !ownerCancelledAtEntry
+        && owner.isCancelRequested()) {
+      // The owner was cancelled in the body and the body's wait consumed the interrupt (asyncio
+      // aborts the group when its body raises CancelledError): do not wait for the tasks to end
+      // on their own.
+      cancelled = new InterruptedException("the task that owns this TaskGroup was cancelled");
+      cancelAll();
+    }
     for (; ; ) {
       try {
         if (cancelled == null) {
