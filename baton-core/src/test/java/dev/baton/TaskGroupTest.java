@@ -579,6 +579,33 @@ class TaskGroupTest {
   }
 
   @Test
+  void aGroupOpenedAfterTheOwnerHandledACancel_runsItsTasksNormally() throws Exception {
+    // The counterpart of test_timeout_after_cancellation: cleanup code of a cancelled task may
+    // still use a group; only a cancel that arrives while the group is open aborts it.
+    EventLoop loop = EventLoop.withVirtualTime();
+    loop.run(
+        () -> {
+          Task<Void> t =
+              Baton.spawn(
+                  () -> {
+                    try {
+                      Baton.sleep(HOUR);
+                    } catch (InterruptedException handled) {
+                      try (TaskGroup cleanup = new TaskGroup()) {
+                        cleanup.spawn(after(Duration.ofSeconds(2), "flushed"));
+                      }
+                      log("cleanup group finished");
+                    }
+                  });
+          Baton.sleep(Duration.ofSeconds(1));
+          t.cancel();
+          assertThrows(CancellationException.class, t::join);
+          assertEquals(Duration.ofSeconds(3), loop.elapsed());
+        });
+    assertEquals(List.of("cleanup group finished"), trace);
+  }
+
+  @Test
   void parentCancelled_whileAChildFailsDuringItsCleanup_stillEndsCancelled() throws Exception {
     // test_taskgroup_15, test_taskgroup_16
     EventLoop.withVirtualTime()
