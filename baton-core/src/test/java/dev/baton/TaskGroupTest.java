@@ -202,6 +202,61 @@ class TaskGroupTest {
   }
 
   @Test
+  void firstFailure_closeWaitsUntilCancelledBodiesHaveActuallyFinished() throws Exception {
+    IOException boom = new IOException("boom");
+    EventLoop loop = EventLoop.withVirtualTime();
+    loop.run(
+        () -> {
+          assertSame(
+              boom,
+              assertThrows(
+                  IOException.class,
+                  () -> {
+                    try (TaskGroup g = new TaskGroup()) {
+                      g.spawn(failAfter(ms(100), boom));
+                      g.spawn(
+                          () -> {
+                            try {
+                              Baton.sleep(HOUR);
+                            } catch (InterruptedException swallowed) {
+                              Baton.sleep(Duration.ofSeconds(5)); // slow cleanup
+                              log("cleanup done");
+                            }
+                            return "swallowed the cancel";
+                          });
+                    }
+                  }));
+          assertEquals(List.of("cleanup done"), trace);
+          assertEquals(Duration.ofSeconds(5).plus(ms(100)), loop.elapsed());
+        });
+  }
+
+  @Test
+  void firstFailure_aSiblingThatHadNotStartedYet_neverRunsItsBody() throws Exception {
+    IOException boom = new IOException("boom");
+    EventLoop.withVirtualTime()
+        .run(
+            () -> {
+              AtomicReference<Task<Void>> late = new AtomicReference<>();
+              assertSame(
+                  boom,
+                  assertThrows(
+                      IOException.class,
+                      () -> {
+                        try (TaskGroup g = new TaskGroup()) {
+                          g.spawn(
+                              () -> {
+                                throw boom;
+                              });
+                          late.set(g.spawn(() -> log("late body ran")));
+                        }
+                      }));
+              assertTrue(late.get().isCancelled());
+            });
+    assertEquals(List.of(), trace);
+  }
+
+  @Test
   void firstFailure_isThrownOnce_evenWhenSeveralTasksFailAtOnce_laterOnesSuppressed()
       throws Exception {
     // test_cancel_children_on_child_error: three children fail at the same instant
