@@ -424,6 +424,34 @@ class TaskTest {
   }
 
   @Test
+  void run_whenMainReturns_stopsALeftoverThatKeepsYielding() {
+    // asyncio.run stops the loop when main completes even if other tasks are always ready, then
+    // cancels them; a polling task must not keep run from returning.
+    EventLoop loop = EventLoop.withVirtualTime();
+    String r =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () ->
+                loop.run(
+                    () -> {
+                      Baton.spawn(
+                          () -> {
+                            try {
+                              while (true) {
+                                Baton.yieldNow();
+                              }
+                            } finally {
+                              log("poller finally");
+                            }
+                          });
+                      Baton.yieldNow();
+                      return "main done";
+                    }));
+    assertEquals("main done", r);
+    assertEquals(List.of("poller finally"), trace);
+  }
+
+  @Test
   void run_rethrowsMainsExceptionUnwrapped() {
     IOException checked = new IOException("checked");
     assertSame(
