@@ -41,6 +41,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class Loop {
   private final boolean virtualTime;
   private Thread driver;
+  private Fiber mainTask; // the current run's first task
 
   /** The baton holder; {@code null} while the driver holds it. */
   volatile Fiber running;
@@ -198,10 +199,15 @@ public final class Loop {
     }
   }
 
-  /** Called by a task's thread when its body has returned: passes the baton on, for good. */
+  /**
+   * Called by a task's thread when its body has returned: passes the baton on, for good. Main's end
+   * passes it to the driver, which cancels the tasks left over before any of them runs again: a
+   * task that is always ready (a polling loop of yields) would otherwise keep {@code run} from
+   * returning.
+   */
   void exit(Fiber me) {
     unlinkLive(me);
-    handTo(nextReady());
+    handTo(me == mainTask ? null : nextReady());
   }
 
   /** Moves the calling task to the back of the ready queue: {@code asyncio.sleep(0)}. */
@@ -438,11 +444,18 @@ public final class Loop {
     boolean driverInterrupted = false;
     try {
       mainFiber = spawn(main, mainName);
+      mainTask = mainFiber;
       boolean mainHandled = false;
       for (; ; ) {
         if (Thread.interrupted()) {
           driverInterrupted = true; // asyncio.run on KeyboardInterrupt: cancel main, finish, report
           mainFiber.cancel();
+        }
+        if (!mainHandled && mainFiber.isFinished()) {
+          mainHandled = true; // main returned: cancel what is left, then wait for it to finish
+          for (Fiber f : liveFibers()) {
+            f.cancel();
+          }
         }
         Fiber next = nextReady();
         if (next != null) {
@@ -453,13 +466,6 @@ public final class Loop {
               driverInterrupted = true;
               mainFiber.cancel();
             }
-          }
-          continue;
-        }
-        if (!mainHandled && mainFiber.isFinished()) {
-          mainHandled = true; // main returned: cancel what is left, then wait for it to finish
-          for (Fiber f : liveFibers()) {
-            f.cancel();
           }
           continue;
         }
