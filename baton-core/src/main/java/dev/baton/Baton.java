@@ -143,6 +143,18 @@ public final class Baton {
   }
 
   /**
+   * Starts a named task that returns nothing; see {@link #spawn(Callable)}.
+   *
+   * @param name the task's name, shown in diagnostics; {@code null} for a generated one
+   * @param body what the task runs
+   * @return the task
+   */
+  public static Task<Void> spawn(String name, Body body) {
+    Args.notNull(body, "body");
+    return spawn(name, callable(body));
+  }
+
+  /**
    * Runs the bodies as concurrent tasks and returns their results in argument order ({@code
    * asyncio.gather}). Unlike asyncio's, it never leaves orphans: on the first failure it cancels
    * the others, waits until they have finished, and throws that failure itself, unwrapped, with

@@ -133,6 +133,19 @@ public final class TaskGroup implements AutoCloseable {
     return spawn(null, Baton.callable(body));
   }
 
+  /**
+   * Spawns a named task that returns nothing.
+   *
+   * @param name the task's name, shown in diagnostics; {@code null} for a generated one
+   * @param body what the task runs
+   * @return the task
+   * @throws IllegalStateException if the group is closed or failing
+   */
+  public Task<Void> spawn(String name, Body body) {
+    Args.notNull(body, "body");
+    return spawn(name, Baton.callable(body));
+  }
+
   private void finished(Fiber f) {
     List<Fiber> toCancel = null;
     lock.lock();
