@@ -16,21 +16,29 @@ import java.util.concurrent.TimeoutException;
  * both ({@code spawn}, {@code gather}, {@code sleep}, {@code yieldNow}, {@code timeout}, {@code
  * toThread}).
  *
- * <pre>{@code
- * public static void main(String[] args) throws Exception {
- *   Baton.run(() -> {
- *     Event event = new Event();
- *     Baton.gather(
- *         () -> { event.await(); System.out.println("resumed"); return null; },
- *         () -> { Baton.sleep(Duration.ofSeconds(2)); event.set(); return null; });
- *   });
- * }
- * }</pre>
- *
  * <p>{@link #run} is {@code asyncio.run}: one task at a time, in FIFO order, on a new {@link
- * EventLoop} with the real clock, with deadlock detection. {@link #runParallel} runs the same code
- * with every task a free virtual thread on all cores. The other methods act on the calling task: on
- * its loop if it runs on one, as plain virtual-thread operations otherwise.
+ * EventLoop} with the real clock. The other methods are asyncio's {@code create_task}, {@code
+ * gather}, {@code sleep}, {@code sleep(0)}, {@code timeout} and {@code to_thread}, acting on the
+ * calling task: on its loop if it runs on one, as plain virtual-thread operations otherwise. Unlike
+ * asyncio, the loop reports a deadlock ({@link DeadlockException}) instead of hanging, and {@link
+ * #gather} never leaves orphans: on the first failure it cancels the other tasks and waits for
+ * them.
+ *
+ * <p>A program: one task waits for an {@link Event} that another sets two seconds later.
+ *
+ * {@snippet class=dev.baton.snippets.Snippets region=baton-blocking}
+ *
+ * <p>Every call here is blocking (it parks the calling virtual thread); the {@code
+ * CompletableFuture} faces are on the primitives ({@link Lock#acquireAsync()} and the like).
+ *
+ * <p>Cancellation and timeouts: a task is cancelled by interrupting it ({@link Task#cancel()}); the
+ * waiting calls here then throw {@link InterruptedException}. {@link #timeout} turns only its own
+ * expiry into a {@link java.util.concurrent.TimeoutException}.
+ *
+ * <p>Run modes: {@link #run} (one loop, deterministic order, deadlock detection) and {@link
+ * #runParallel} (every task a free virtual thread on all cores, no ordering or deadlock detection)
+ * run the same code. Outside both, {@link #spawn}, {@link #gather} and {@link #sleep} work on plain
+ * virtual threads.
  */
 public final class Baton {
   private Baton() {}

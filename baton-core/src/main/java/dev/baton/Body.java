@@ -3,12 +3,13 @@ package dev.baton;
 /**
  * A task body that returns nothing: {@code void run() throws Exception}.
  *
- * <pre>{@code
- * Baton.run(() -> {
- *   Baton.sleep(Duration.ofSeconds(1));
- *   System.out.println("done");
- * });
- * }</pre>
+ * <p>It is an {@code async def} without a result; unlike {@link Runnable}, it may throw checked
+ * exceptions such as {@link InterruptedException}. A lambda without a {@code return} value is a
+ * {@code Body}; one that returns a value is a {@link java.util.concurrent.Callable}. {@link
+ * Baton#spawn(String, java.util.concurrent.Callable) Baton.spawn(name, body)} takes only a {@code
+ * Callable}: a named task that returns nothing ends with {@code return null;}.
+ *
+ * {@snippet class=dev.baton.snippets.Snippets region=body-blocking}
  */
 @FunctionalInterface
 public interface Body {

@@ -2,17 +2,21 @@ package dev.baton;
 
 /**
  * A {@link Semaphore} that refuses to be released above its initial value: {@code
- * asyncio.BoundedSemaphore}. An extra release is a bug (a permit given back twice), and it is
- * reported where it happens instead of silently letting one more task in later.
+ * asyncio.BoundedSemaphore}.
  *
- * <pre>{@code
- * BoundedSemaphore pool = new BoundedSemaphore(2);
- * pool.acquire();
- * pool.release();
- * pool.release();   // IllegalStateException; the semaphore is unchanged
- * }</pre>
+ * <p>An extra release is a bug (a permit given back twice), and it is reported where it happens
+ * instead of silently letting one more task in later. asyncio raises {@code ValueError}; this
+ * throws {@link IllegalStateException} and leaves the semaphore unchanged.
  *
- * <p>Async use is the same as {@link Semaphore#acquireAsync()}.
+ * {@snippet class=dev.baton.snippets.Snippets region=boundedsemaphore-blocking}
+ *
+ * <p>The non-blocking face is {@link Semaphore#acquireAsync()}. Its {@link Held} releases once,
+ * however often it is closed, so guards cannot trip the bound:
+ *
+ * {@snippet class=dev.baton.snippets.Snippets region=boundedsemaphore-async}
+ *
+ * <p>Fairness, cancellation and timeouts, memory consistency and run modes are those of {@link
+ * Semaphore}.
  */
 public class BoundedSemaphore extends Semaphore {
   private final int initial;

@@ -13,47 +13,54 @@ import java.util.function.BooleanSupplier;
  * A place where tasks holding a {@link Lock} wait until another task signals them: {@code
  * asyncio.Condition}, with Java's names ({@code await}, {@code signal}, {@code signalAll}).
  *
- * <pre>{@code
- * Condition notEmpty = new Condition(lock);
- * // consumer
- * try (Held h = notEmpty.hold()) {
- *   notEmpty.awaitUntil(() -> !items.isEmpty());   // wait_for(predicate)
- *   item = items.removeFirst();
- * }
- * // producer
- * try (Held h = notEmpty.hold()) {
- *   items.addLast(item);
- *   notEmpty.signal();
- * }
- * }</pre>
+ * <p>asyncio's {@code wait}, {@code wait_for(predicate)}, {@code notify(n)} and {@code notify_all}
+ * are {@link #await()}, {@link #awaitUntil(BooleanSupplier)}, {@link #signal(int)} and {@link
+ * #signalAll()}; {@code async with condition:} is try-with-resources on {@link #hold()}. Unlike
+ * asyncio's, a signal moves the waiter straight into the lock's queue (Trio's design), a condition
+ * belongs to no loop, and a task of an event loop stuck on a lost signal is reported (see below).
+ *
+ * {@snippet class=dev.baton.snippets.Snippets region=condition-blocking}
  *
  * <p>The non-blocking face: {@link #awaitAsync()} releases the lock and returns a future that
  * completes with a {@link Held} owning the lock again once signalled:
  *
- * <pre>{@code
- * lock.acquire();
- * notEmpty.awaitAsync().thenAccept(held -> { try (held) { consume(items); } });
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=condition-async}
  *
  * <h2>Semantics</h2>
  *
  * {@code await*} and {@code signal*} require the caller to own the lock, else {@link
  * IllegalMonitorStateException}. {@code await} releases the lock, waits for a signal, and
  * re-acquires the lock before it returns or throws, also when cancelled or timed out. A signal
- * moves the waiter straight into the lock's queue (Trio's design): from then on it can no longer be
- * cancelled or time out, so a signal is never lost to a waiter that is cancelled in the meantime,
- * and a waiter cancelled before the signal reached it is out of the queue already, so the signal
- * goes to the next one. {@code signal(n)} wakes at most {@code n} waiters, longest-waiting first.
+ * moves the waiter straight into the lock's queue: from then on it can no longer be cancelled or
+ * time out, so a signal is never lost to a waiter that is cancelled in the meantime, and a waiter
+ * cancelled before the signal reached it is out of the queue already, so the signal goes to the
+ * next one.
  *
  * <p>A signal sent while nobody waits is lost, as in every condition variable. Wait on shared state
  * with {@link #awaitUntil(BooleanSupplier)} instead of on the signal; if a lost signal leaves a
  * task of an event loop stuck, the loop's {@link DeadlockException} says so.
  *
+ * <h2>Fairness</h2>
+ *
+ * {@code signal(n)} wakes at most {@code n} waiters, longest-waiting first; they then queue for the
+ * lock behind the tasks already waiting for it, and the lock serves them in that order.
+ *
  * <h2>Cancellation and timeouts</h2>
  *
  * Entry check and interrupt or {@link Task#cancel()} as for {@link Lock}, except that the lock is
  * always re-acquired before {@code await} throws. {@link #await(Duration)} returns {@code false}
- * when the deadline passes before a signal reached it.
+ * when the deadline passes before a signal reached it. Cancelling the future of {@link
+ * #awaitAsync()} before the signal withdraws it.
+ *
+ * <h2>Memory consistency</h2>
+ *
+ * That of its {@link Lock}: actions before a release (also the one inside {@code await})
+ * happen-before the actions after the next acquire (also the one inside {@code await}).
+ *
+ * <h2>Run modes</h2>
+ *
+ * Works on the event loop, in parallel, on any thread, and from future callbacks; belongs to no
+ * loop.
  */
 public final class Condition {
   private final Lock lock;

@@ -9,24 +9,21 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A flag that tasks wait to see set: {@code asyncio.Event}.
  *
- * <pre>{@code
- * Event ready = new Event();
- * Baton.spawn(() -> { ready.await(); System.out.println("go"); });
- * ready.set();   // wakes every current waiter
- * }</pre>
+ * <p>As asyncio's: {@link #set()} wakes every task waiting at that moment, and {@link #await()} on
+ * a set event returns at once. Unlike asyncio's, an event belongs to no loop and has a timed wait
+ * and a {@code CompletableFuture} face.
  *
- * <p>The non-blocking face:
+ * {@snippet class=dev.baton.snippets.Snippets region=event-blocking}
  *
- * <pre>{@code
- * ready.awaitAsync().thenRun(() -> System.out.println("go"));
- * }</pre>
+ * <p>The non-blocking face parks nothing:
  *
- * <h2>Semantics</h2>
+ * {@snippet class=dev.baton.snippets.Snippets region=event-async}
  *
- * {@link #set()} wakes every task waiting at that moment, and {@link #await()} on a set event
- * returns at once. {@code set(); clear();} before the waiters run still releases each of them
- * exactly once: a waiter is released by the {@code set()} itself, not by finding the flag still set
- * when it runs.
+ * <h2>Fairness</h2>
+ *
+ * {@code set()} releases every current waiter, whichever face it used. {@code set(); clear();}
+ * before the waiters run still releases each of them exactly once: a waiter is released by the
+ * {@code set()} itself, not by finding the flag still set when it runs.
  *
  * <h2>Cancellation and timeouts</h2>
  *
@@ -41,7 +38,10 @@ import java.util.concurrent.CompletableFuture;
  * Actions before {@code set()} happen-before the actions after an {@code await} that returns
  * because of it.
  *
- * <p>Works on the event loop, on any thread, and from future callbacks; belongs to no loop.
+ * <h2>Run modes</h2>
+ *
+ * Works on the event loop, in parallel, on any thread, and from future callbacks; belongs to no
+ * loop.
  */
 public final class Event {
   private final Gate gate =

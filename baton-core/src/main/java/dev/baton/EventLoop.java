@@ -9,14 +9,14 @@ import java.util.concurrent.Callable;
 /**
  * A deterministic single-threaded event loop: asyncio's model on virtual threads.
  *
- * <pre>{@code
- * EventLoop loop = EventLoop.withVirtualTime();
- * String r = loop.run(() -> {
- *   Baton.sleep(Duration.ofMinutes(5));   // takes no real time
- *   return "done";
- * });
- * assert loop.elapsed().equals(Duration.ofMinutes(5));
- * }</pre>
+ * <p>It is asyncio's event loop as {@link Baton#run} uses it, with two additions: a virtual clock
+ * ({@link #withVirtualTime()}, as Trio's autojumping {@code MockClock}) for tests, and deadlock
+ * detection where asyncio hangs. Unlike asyncio, primitives are not bound to a loop.
+ *
+ * {@snippet class=dev.baton.snippets.Snippets region=eventloop-blocking}
+ *
+ * <p>{@link #run} blocks the calling thread until the program ends; there is no {@code
+ * CompletableFuture} face.
  *
  * <h2>Scheduling</h2>
  *
@@ -41,8 +41,11 @@ import java.util.concurrent.Callable;
  * #run} cancels them (their {@code finally} blocks run) and throws {@link DeadlockException}, where
  * asyncio would hang.
  *
- * <p>Primitives are not bound to a loop: a task of the loop may wait on a {@link Lock} that a
- * platform thread releases; the loop wakes up for it.
+ * <h2>Run modes</h2>
+ *
+ * A loop is the deterministic run mode; {@link Baton#runParallel} is the other. Primitives are not
+ * bound to a loop: a task of the loop may wait on a {@link Lock} that a platform thread releases;
+ * the loop wakes up for it.
  */
 public final class EventLoop {
   private final Loop loop;

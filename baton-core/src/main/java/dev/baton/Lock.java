@@ -14,24 +14,6 @@ import java.util.concurrent.CompletableFuture;
  * A mutual-exclusion lock for tasks and threads, served strictly first come, first served: {@code
  * asyncio.Lock} with ownership.
  *
- * <pre>{@code
- * Lock lock = new Lock();
- * try (Held held = lock.hold()) {   // async with lock:
- *   balance += amount;
- * }
- * }</pre>
- *
- * <p>The non-blocking face yields a {@link Held} that may be closed from any thread:
- *
- * <pre>{@code
- * lock.acquireAsync()
- *     .thenAccept(held -> {
- *       try (held) {
- *         balance += amount;
- *       }
- *     });
- * }</pre>
- *
  * <h2>Differences from asyncio</h2>
  *
  * <ul>
@@ -46,6 +28,17 @@ import java.util.concurrent.CompletableFuture;
  *   <li><b>Works everywhere.</b> The same lock may be used at once by event-loop tasks, virtual and
  *       platform threads and future callbacks; it belongs to no loop.
  * </ul>
+ *
+ * <h2>Examples</h2>
+ *
+ * {@code async with lock:} is try-with-resources on {@link #hold()}:
+ *
+ * {@snippet class=dev.baton.snippets.Snippets region=lock-blocking}
+ *
+ * <p>The non-blocking face parks nothing and yields a {@link Held} that may be closed from any
+ * thread:
+ *
+ * {@snippet class=dev.baton.snippets.Snippets region=lock-async}
  *
  * <h2>Fairness</h2>
  *
@@ -66,6 +59,11 @@ import java.util.concurrent.CompletableFuture;
  * <h2>Memory consistency</h2>
  *
  * Actions before a release happen-before the actions after the next successful acquire.
+ *
+ * <h2>Run modes</h2>
+ *
+ * Works on the event loop, in parallel, on any thread, and from future callbacks, all at once on
+ * the same lock; belongs to no loop.
  */
 public final class Lock {
   private static final VarHandle STATE;

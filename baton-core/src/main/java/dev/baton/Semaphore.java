@@ -13,27 +13,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A counter of permits that tasks take and give back, served first come, first served: {@code
  * asyncio.Semaphore}.
  *
- * <pre>{@code
- * Semaphore connections = new Semaphore(10);
- * try (Held permit = connections.hold()) {   // async with sem:
- *   fetch(url);
- * }
- * }</pre>
+ * <p>Differences from asyncio: {@link #release()} with waiters hands the permit straight to the
+ * longest waiter (direct hand-off), so the permit count never goes up while anyone waits and no
+ * newcomer can take a permit meant for a waiter; {@code async with sem:} is try-with-resources on
+ * {@link #hold()}; there is a {@code CompletableFuture} face; and a semaphore belongs to no loop.
+ *
+ * {@snippet class=dev.baton.snippets.Snippets region=semaphore-blocking}
  *
  * <p>The non-blocking face yields a {@link Held} that returns one permit when closed, from any
  * thread:
  *
- * <pre>{@code
- * connections.acquireAsync()
- *     .thenCompose(permit -> fetchAsync(url).whenComplete((r, e) -> permit.close()));
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=semaphore-async}
  *
  * <h2>Semantics</h2>
  *
- * {@link #release()} with waiters hands the permit straight to the longest waiter (direct
- * hand-off), so the permit count never goes up while anyone waits. Permits are not owned: any task
- * or thread may release. {@link #isLocked()} is true when an acquire would wait. Unlike {@link
- * BoundedSemaphore}, a plain semaphore may be released more often than acquired, as asyncio's may.
+ * Permits are not owned: any task or thread may release. {@link #isLocked()} is true when an
+ * acquire would wait. Unlike {@link BoundedSemaphore}, a plain semaphore may be released more often
+ * than acquired, as asyncio's may.
  *
  * <h2>Fairness</h2>
  *
@@ -49,6 +45,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <h2>Memory consistency</h2>
  *
  * Actions before a release happen-before the actions after an acquire that received that permit.
+ *
+ * <h2>Run modes</h2>
+ *
+ * Works on the event loop, in parallel, on any thread, and from future callbacks; belongs to no
+ * loop.
  */
 public class Semaphore {
   /** Permits free; invariant: if anyone waits, this is 0. Written under the guard. */

@@ -9,14 +9,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A running task: a virtual thread started by {@link Baton#spawn} or a {@link TaskGroup}, seen as a
- * {@link Future}: {@code asyncio.Task}.
+ * {@link Future}.
  *
- * <pre>{@code
- * Task<String> page = Baton.spawn(() -> fetch(url));
- * ...
- * String html = page.get();        // waits for the task
- * page.cancel();                   // or gives up on it
- * }</pre>
+ * <p>It is {@code asyncio.Task}, with Java's conventions: cancelling interrupts the task, and its
+ * wait throws {@link InterruptedException} where asyncio's raises {@code CancelledError}; {@link
+ * #get()} wraps a failure in {@link ExecutionException} as every {@code Future} does, and {@link
+ * #join()} rethrows it unwrapped, as {@code await task} does.
+ *
+ * {@snippet class=dev.baton.snippets.Snippets region=task-blocking}
+ *
+ * <p>A {@code Task} is a {@link Future}, not a {@code CompletableFuture}: waiting for it parks the
+ * caller.
  *
  * <h2>Cancellation</h2>
  *
@@ -29,6 +32,17 @@ import java.util.concurrent.TimeoutException;
  * body is still running its {@code finally} blocks or swallowed the interrupt. {@link #join()}
  * waits until the body has actually returned. A task cancelled before it first ran never runs its
  * body.
+ *
+ * <h2>Memory consistency</h2>
+ *
+ * Actions of the task happen-before the actions after a {@link #get()} or {@link #join()} that
+ * returns its outcome.
+ *
+ * <h2>Run modes</h2>
+ *
+ * On an event loop a task is one of the loop's tasks and first runs when its spawner next waits;
+ * elsewhere ({@link Baton#runParallel}, or a plain thread) it is a virtual thread that starts at
+ * once.
  *
  * @param <T> the result type
  */

@@ -14,28 +14,37 @@ import java.util.concurrent.locks.ReentrantLock;
  * A scope that owns the tasks spawned in it and does not end before they do: {@code
  * asyncio.TaskGroup}, as try-with-resources.
  *
- * <pre>{@code
- * try (TaskGroup group = new TaskGroup()) {
- *   Task<User> user = group.spawn(() -> loadUser(id));
- *   Task<List<Order>> orders = group.spawn(() -> loadOrders(id));
- * } // waits for both; if one fails, the other is cancelled and the failure is thrown here
- * }</pre>
+ * <p>As in asyncio, the first failure cancels the other tasks and the group ends only when all have
+ * finished. Unlike asyncio, a failing child does not cancel the code inside the {@code try} block:
+ * Java's try-with-resources would then report that interruption instead of the child's failure. And
+ * the failure is thrown itself, unwrapped, with later ones suppressed, not as an {@code
+ * ExceptionGroup}.
+ *
+ * {@snippet class=dev.baton.snippets.Snippets region=taskgroup-blocking}
+ *
+ * <p>{@link #close()} blocks; there is no {@code CompletableFuture} face.
  *
  * <h2>Semantics</h2>
  *
  * {@link #close()} waits until every task of the group has finished. The first task that fails
  * (throws anything but a cancellation) cancels all the others at once; {@code close()} waits for
  * them to finish and then throws that first failure itself, unwrapped, with later failures added as
- * suppressed. Tasks never outlive the group: if the task or thread waiting in {@code close()} is
- * cancelled, or the task that created the group was cancelled while the {@code try} block ran, the
- * group cancels its tasks, waits for them, and then propagates the cancellation as {@link
- * InterruptedException}. Spawning into a group that is failing or closed throws {@link
- * IllegalStateException}.
+ * suppressed. Spawning into a group that is failing or closed throws {@link IllegalStateException}.
  *
- * <p>Unlike asyncio, a failing child does not cancel the code inside the {@code try} block: Java's
- * try-with-resources would then report that interruption instead of the child's failure.
+ * <h2>Cancellation</h2>
  *
- * <p>Works on an event loop (tasks of that loop) and anywhere else (virtual threads).
+ * Tasks never outlive the group: if the task or thread waiting in {@code close()} is cancelled, or
+ * the task that created the group was cancelled while the {@code try} block ran, the group cancels
+ * its tasks, waits for them, and then propagates the cancellation as {@link InterruptedException}.
+ * {@link #cancelAll()} cancels the tasks without closing the group.
+ *
+ * <h2>Memory consistency</h2>
+ *
+ * Actions of the group's tasks happen-before the actions after {@code close()} returns or throws.
+ *
+ * <h2>Run modes</h2>
+ *
+ * Works on an event loop (tasks of that loop) and anywhere else (virtual threads).
  */
 @SuppressWarnings("try") // close() may throw InterruptedException: the closer was cancelled
 public final class TaskGroup implements AutoCloseable {
