@@ -6,8 +6,7 @@ package dev.baton;
  * <p>It is an {@code async def} without a result; unlike {@link Runnable}, it may throw checked
  * exceptions such as {@link InterruptedException}. A lambda without a {@code return} value is a
  * {@code Body}; one that returns a value is a {@link java.util.concurrent.Callable}. {@link
- * Baton#spawn(String, java.util.concurrent.Callable) Baton.spawn(name, body)} takes only a {@code
- * Callable}: a named task that returns nothing ends with {@code return null;}.
+ * Baton#run}, {@link Baton#spawn}, {@link TaskGroup#spawn} and {@link EventLoop#run} take either.
  *
  * {@snippet class=dev.baton.snippets.Snippets region=body-blocking}
  */

@@ -376,7 +376,6 @@ final class Snippets {
                       try (Held held = itemReady.hold()) {
                         itemReady.await(); // the signal came before this wait: lost
                       }
-                      return null;
                     });
             try (Held held = itemReady.hold()) {
               itemReady.signal(); // nobody waits yet
