@@ -15,25 +15,11 @@ import java.util.concurrent.TimeoutException;
  * A meeting point where a fixed number of tasks wait until all of them have arrived, then all go on
  * together, cycle after cycle: {@code asyncio.Barrier}.
  *
- * <pre>{@code
- * Barrier barrier = new Barrier(3);
- * for (int i = 0; i < 3; i++) {
- *   Baton.spawn(() -> {
- *     loadPart();
- *     int index = barrier.await();   // i = await barrier.wait()
- *     if (index == 0) {
- *       System.out.println("all parts loaded");
- *     }
- *   });
- * }
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=barrier-blocking}
  *
  * <p>The non-blocking face completes a future with the arrival index instead:
  *
- * <pre>{@code
- * barrier.awaitAsync()
- *     .thenAccept(index -> System.out.println("passed as party " + index));
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=barrier-async}
  *
  * <h2>Semantics</h2>
  *

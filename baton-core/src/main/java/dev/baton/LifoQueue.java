@@ -5,18 +5,11 @@ import dev.baton.internal.Args;
 /**
  * A {@link Queue} that serves the most recently put item first: {@code asyncio.LifoQueue}.
  *
- * <pre>{@code
- * LifoQueue<Task> work = new LifoQueue<>();
- * work.put(a);
- * work.put(b);
- * work.get();   // b
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=lifoqueue-blocking}
  *
  * <p>The non-blocking face is {@link Queue}'s:
  *
- * <pre>{@code
- * work.getAsync().thenAccept(task -> run(task));
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=lifoqueue-async}
  *
  * <p>Everything else (capacity, blocking, timed and async faces, unfinished tasks and {@code join},
  * shutdown, fairness among blocked putters and getters, cancellation, memory consistency) is

@@ -7,19 +7,11 @@ import java.util.Comparator;
  * A {@link Queue} that serves the lowest item first: {@code asyncio.PriorityQueue}, ordered by the
  * items' natural order or by a {@link Comparator}.
  *
- * <pre>{@code
- * record Job(int priority, String name) {}
- * PriorityQueue<Job> jobs = new PriorityQueue<>(Comparator.comparingInt(Job::priority));
- * jobs.put(new Job(5, "report"));
- * jobs.put(new Job(1, "page the on-call"));
- * jobs.get();   // Job[priority=1, name=page the on-call]
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=priorityqueue-blocking}
  *
  * <p>The non-blocking face is {@link Queue}'s:
  *
- * <pre>{@code
- * jobs.getAsync().thenAccept(job -> run(job));
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=priorityqueue-async}
  *
  * <h2>Order</h2>
  *

@@ -17,29 +17,11 @@ import java.util.concurrent.CompletableFuture;
  * waiting while it is full or empty: {@code asyncio.Queue}. {@link PriorityQueue} and {@link
  * LifoQueue} are the same queue with another order.
  *
- * <pre>{@code
- * Queue<String> urls = new Queue<>(100);          // bounded; new Queue<>() is unbounded
- * Baton.spawn(() -> {
- *   for (String url : seeds) urls.put(url);       // waits while the queue is full
- *   urls.shutdown();                              // no more items: consumers drain, then stop
- * });
- * Baton.spawn(() -> {
- *   try {
- *     while (true) {
- *       String url = urls.get();                  // waits while the queue is empty
- *       try { fetch(url); } finally { urls.taskDone(); }
- *     }
- *   } catch (QueueShutdownException done) {}
- * });
- * urls.join();                                    // every item put has been taskDone()
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=queue-blocking}
  *
  * <p>The non-blocking face:
  *
- * <pre>{@code
- * urls.getAsync().thenAccept(url -> { fetch(url); urls.taskDone(); });
- * urls.putAsync("https://example.org/").join();
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=queue-async}
  *
  * <h2>The name, and {@code java.util.Queue}</h2>
  *

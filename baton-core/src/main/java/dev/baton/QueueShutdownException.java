@@ -9,6 +9,8 @@ package dev.baton;
  * at the time of the shutdown fail with it too; an async face completes its future exceptionally
  * with it.
  *
+ * {@snippet class=dev.baton.snippets.Snippets region=queueshutdownexception-blocking}
+ *
  * <p>It is an {@link IllegalStateException}, as {@code java.util.Queue.add} on a full queue throws
  * one: the state of the queue does not allow the operation.
  */

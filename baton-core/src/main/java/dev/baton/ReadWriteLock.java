@@ -13,25 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A lock that many readers may hold at once, or one writer alone, served strictly first come, first
  * served so that writers never starve.
  *
- * <pre>{@code
- * ReadWriteLock rw = new ReadWriteLock();
- * try (Held r = rw.readHold()) {      // many tasks at once
- *   return cache.get(key);
- * }
- * try (Held w = rw.writeHold()) {     // one task, nobody reading
- *   cache.put(key, value);
- * }
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=readwritelock-blocking}
  *
  * <p>The non-blocking face yields a {@link Held} that may be closed from any thread:
  *
- * <pre>{@code
- * rw.acquireWriteAsync().thenAccept(held -> {
- *   try (held) {
- *     cache.put(key, value);
- *   }
- * });
- * }</pre>
+ * {@snippet class=dev.baton.snippets.Snippets region=readwritelock-async}
  *
  * <h2>asyncio</h2>
  *

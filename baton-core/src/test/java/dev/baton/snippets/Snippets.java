@@ -1,5 +1,6 @@
 package dev.baton.snippets;
 
+import dev.baton.Barrier;
 import dev.baton.Baton;
 import dev.baton.Body;
 import dev.baton.BoundedSemaphore;
@@ -8,15 +9,23 @@ import dev.baton.DeadlockException;
 import dev.baton.Event;
 import dev.baton.EventLoop;
 import dev.baton.Held;
+import dev.baton.LifoQueue;
 import dev.baton.Lock;
+import dev.baton.PriorityQueue;
+import dev.baton.Queue;
+import dev.baton.QueueShutdownException;
+import dev.baton.ReadWriteLock;
 import dev.baton.Semaphore;
 import dev.baton.Task;
 import dev.baton.TaskGroup;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -388,6 +397,177 @@ final class Snippets {
     // @end
   }
 
+  // ------------------------------------------------------------------------------- Barrier
+
+  static void barrierBlocking() throws Exception {
+    // @start region=barrier-blocking
+    Barrier barrier = new Barrier(3);
+    try (TaskGroup group = new TaskGroup()) {
+      for (int part = 0; part < 3; part++) {
+        int p = part;
+        group.spawn(
+            () -> {
+              loadPart(p);
+              int index = barrier.await(); // i = await barrier.wait()
+              if (index == 0) {
+                System.out.println("all parts loaded");
+              }
+            });
+      }
+    }
+    // @end
+  }
+
+  static void barrierAsync() {
+    // @start region=barrier-async
+    Barrier pair = new Barrier(2);
+    for (int i = 0; i < 2; i++) {
+      pair.awaitAsync().thenAccept(index -> System.out.println("passed as party " + index));
+    }
+    // @end
+  }
+
+  // ------------------------------------------------------------------------------- Queue
+
+  static void queueBlocking(List<String> seeds) throws Exception {
+    // @start region=queue-blocking
+    Queue<String> urls = new Queue<>(100); // bounded; new Queue<>() is unbounded
+    try (TaskGroup group = new TaskGroup()) {
+      group.spawn(
+          () -> {
+            for (String url : seeds) {
+              urls.put(url); // waits while the queue is full
+            }
+            urls.shutdown(); // no more items: consumers drain the queue, then stop
+          });
+      group.spawn(
+          () -> {
+            try {
+              while (true) {
+                String url = urls.get(); // waits while the queue is empty
+                try {
+                  fetch(url);
+                } finally {
+                  urls.taskDone();
+                }
+              }
+            } catch (QueueShutdownException done) {
+              System.out.println("consumer done");
+            }
+          });
+      urls.join(); // every item put has been marked taskDone()
+    }
+    // @end
+  }
+
+  static CompletableFuture<String> queueAsync() {
+    Queue<String> urls = new Queue<>(100);
+    // @start region=queue-async
+    CompletableFuture<String> page =
+        urls.getAsync() // parks nothing
+            .thenCompose(url -> fetchAsync(url).whenComplete((r, e) -> urls.taskDone()));
+    urls.putAsync("https://example.org/"); // hands the item straight to the waiting getter
+    // @end
+    return page.thenApply(p -> p + " " + urls.unfinishedTasks());
+  }
+
+  // ------------------------------------------------------------------------------- LifoQueue
+
+  static CompletableFuture<String> lifoQueue() throws Exception {
+    // @start region=lifoqueue-blocking
+    LifoQueue<String> edits = new LifoQueue<>();
+    edits.put("type a");
+    edits.put("type b");
+    System.out.println("undo " + edits.get()); // undo type b
+    // @end
+    // @start region=lifoqueue-async
+    CompletableFuture<String> undone = edits.getAsync(); // the one left: type a
+    // @end
+    return undone;
+  }
+
+  // ------------------------------------------------------------------------------- PriorityQueue
+
+  static CompletableFuture<Void> priorityQueue() throws Exception {
+    // @start region=priorityqueue-blocking
+    record Job(int priority, String name) {}
+    PriorityQueue<Job> jobs = new PriorityQueue<>(Comparator.comparingInt(Job::priority));
+    jobs.put(new Job(5, "report"));
+    jobs.put(new Job(1, "page the on-call"));
+    System.out.println(jobs.get()); // Job[priority=1, name=page the on-call]
+    // @end
+    // @start region=priorityqueue-async
+    CompletableFuture<Void> next =
+        jobs.getAsync().thenAccept(job -> System.out.println("running " + job.name()));
+    // @end
+    return next;
+  }
+
+  // -------------------------------------------------------------------------------
+  // QueueShutdownException
+
+  static void queueShutdown() throws Exception {
+    // @start region=queueshutdownexception-blocking
+    Queue<String> jobs = new Queue<>();
+    jobs.put("job 1");
+    jobs.shutdown(); // no more puts
+    System.out.println(jobs.get()); // job 1: the items left are still served
+    try {
+      jobs.get();
+    } catch (QueueShutdownException e) {
+      System.out.println("shut down and empty");
+    }
+    // @end
+  }
+
+  // ------------------------------------------------------------------------------- ReadWriteLock
+
+  static String readWriteLockBlocking() throws Exception {
+    // @start region=readwritelock-blocking
+    class Cache {
+      private final ReadWriteLock rw = new ReadWriteLock();
+      private final Map<String, String> entries = new HashMap<>();
+
+      String get(String key) throws InterruptedException {
+        try (Held read = rw.readHold()) { // many tasks at once
+          return entries.get(key);
+        }
+      }
+
+      void put(String key, String value) throws InterruptedException {
+        try (Held write = rw.writeHold()) { // one task, nobody reading
+          entries.put(key, value);
+        }
+      }
+    }
+    // @end
+    Cache cache = new Cache();
+    cache.put("k", "v");
+    return cache.get("k");
+  }
+
+  static String readWriteLockAsync() {
+    // @start region=readwritelock-async
+    class Cache {
+      private final ReadWriteLock rw = new ReadWriteLock();
+      private final Map<String, String> entries = new HashMap<>();
+
+      CompletableFuture<Void> put(String key, String value) {
+        return rw.acquireWriteAsync() // parks nothing
+            .thenAccept(
+                held -> {
+                  try (held) { // releases on whichever thread runs this callback
+                    entries.put(key, value);
+                  }
+                });
+      }
+    }
+    // @end
+    Cache cache = new Cache();
+    cache.put("k", "v").join();
+    return cache.entries.get("k");
+  }
+
   // ------------------------------------------------------------------------------- helpers
 
   /**
@@ -433,6 +613,10 @@ final class Snippets {
 
   static CompletableFuture<Void> saveAsync(String entry) {
     return CompletableFuture.runAsync(() -> {});
+  }
+
+  static void loadPart(int part) throws InterruptedException {
+    Baton.sleep(Duration.ofMillis(10 * (part + 1)));
   }
 
   static User loadUser(int id) throws InterruptedException {

@@ -159,6 +159,62 @@ class SnippetsTest {
     assertFalse(onLoop(EventLoop.withVirtualTime(), Snippets::heldAsync).join(), "released");
   }
 
+  @Test
+  void barrier_blocking_firstArrivalReportsOnce() throws Exception {
+    EventLoop loop = EventLoop.withVirtualTime();
+    runOnLoop(loop, Snippets::barrierBlocking);
+    assertEquals("all parts loaded", lastOut);
+    assertEquals(Duration.ofMillis(30), loop.elapsed(), "all pass when the slowest arrives");
+  }
+
+  @Test
+  void barrier_async_bothPartiesPass() throws Exception {
+    runOnLoop(EventLoop.withVirtualTime(), Snippets::barrierAsync);
+    assertEquals(
+        List.of("passed as party 0", "passed as party 1"), allOut.stream().sorted().toList());
+  }
+
+  @Test
+  void queue_blocking_consumerDrainsThenStops() throws Exception {
+    EventLoop loop = EventLoop.withVirtualTime();
+    List<String> seeds = List.of("https://a", "https://b", "https://c");
+    runOnLoop(loop, () -> Snippets.queueBlocking(seeds));
+    assertEquals("consumer done", lastOut);
+    assertEquals(Duration.ofMillis(300), loop.elapsed(), "three fetches, one at a time");
+  }
+
+  @Test
+  void queue_async_getterGetsThePut_andMarksItDone() throws Exception {
+    CompletableFuture<String> page = onLoop(EventLoop.withVirtualTime(), Snippets::queueAsync);
+    assertEquals("<html>https://example.org/</html> 0", page.join());
+  }
+
+  @Test
+  void lifoQueue_lastInFirstOut() throws Exception {
+    CompletableFuture<String> left = onLoop(EventLoop.withVirtualTime(), Snippets::lifoQueue);
+    assertEquals("undo type b", lastOut);
+    assertEquals("type a", left.join());
+  }
+
+  @Test
+  void priorityQueue_lowestFirst() throws Exception {
+    CompletableFuture<Void> next = onLoop(EventLoop.withVirtualTime(), Snippets::priorityQueue);
+    assertTrue(next.isDone());
+    assertEquals("running report", lastOut);
+  }
+
+  @Test
+  void queueShutdownException_itemsLeftAreServedFirst() throws Exception {
+    runOnLoop(EventLoop.withVirtualTime(), Snippets::queueShutdown);
+    assertEquals("shut down and empty", lastOut);
+  }
+
+  @Test
+  void readWriteLock_blockingAndAsync() throws Exception {
+    assertEquals("v", onLoop(EventLoop.withVirtualTime(), Snippets::readWriteLockBlocking));
+    assertEquals("v", onLoop(EventLoop.withVirtualTime(), Snippets::readWriteLockAsync));
+  }
+
   /**
    * The report shown in DeadlockException's javadoc is what its example prints, with the example's
    * lines numbered as shown (line 1 is the region's first line) in a file called Main.java.
@@ -308,7 +364,9 @@ class SnippetsTest {
 
   // ---------------------------------------------------------------- running
 
-  /** The last line the last {@link #onLoop} call printed. */
+  /** The lines the last {@link #onLoop} call printed, and the last of them. */
+  private List<String> allOut;
+
   private String lastOut;
 
   /** Runs {@code body} as the main task of {@code loop}, capturing what it prints. */
@@ -320,6 +378,7 @@ class SnippetsTest {
               result.add(loop.run(body));
             });
     List<String> lines = out.lines().toList();
+    allOut = lines;
     lastOut = lines.isEmpty() ? null : lines.get(lines.size() - 1);
     return result.get(0);
   }
