@@ -6,6 +6,7 @@ import static dev.baton.TestSupport.spawn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.TestSupport.Kind;
@@ -271,6 +272,44 @@ class EventTest {
     w.thread.interrupt();
     interruptSent.set(true);
     w.join();
+  }
+
+  /**
+   * Regression: tasks woken by {@code set()} and then cancelled before their turn have their
+   * interrupt status set while they wait for the baton; the loop must not spin on it. With as many
+   * such tasks as carrier threads the loop used to hang.
+   */
+  @Test
+  void set_thenCancelWokenTasksBeforeTheyRun_loopKeepsRunning() {
+    int cancelled = Runtime.getRuntime().availableProcessors() + 1;
+    assertTimeoutPreemptively(
+        TestSupport.LIMIT,
+        () ->
+            onLoop(
+                () -> {
+                  Event ev = new Event();
+                  AtomicInteger returned = new AtomicInteger();
+                  List<Task<Void>> tasks = new ArrayList<>();
+                  for (int i = 0; i <= cancelled; i++) {
+                    tasks.add(
+                        spawn(
+                            "t" + i,
+                            () -> {
+                              ev.await();
+                              returned.incrementAndGet();
+                            }));
+                  }
+                  Baton.yieldNow();
+                  ev.set();
+                  for (int i = 1; i <= cancelled; i++) {
+                    assertTrue(tasks.get(i).cancel());
+                  }
+                  tasks.get(0).join();
+                  for (int i = 1; i <= cancelled; i++) {
+                    assertThrows(CancellationException.class, tasks.get(i)::join);
+                  }
+                  assertEquals(cancelled + 1, returned.get(), "the set won over every cancel");
+                }));
   }
 
   // ------------------------------------------------------------------ entry check
