@@ -356,6 +356,10 @@ public final class Lock {
     if (o instanceof Guard) {
       return "a Held from acquireAsync()";
     }
+    if (o instanceof Thread t) { // a name, not toString(): that changes with the thread's state
+      String name = t.getName();
+      return name.isEmpty() ? "thread #" + t.threadId() : name;
+    }
     return o.toString();
   }
 

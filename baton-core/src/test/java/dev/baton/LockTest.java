@@ -525,6 +525,46 @@ class LockTest {
     assertFalse(lock.isLocked());
   }
 
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void statistics_namesOwnerByThreadName_andStaysEqualWhileUnchanged(Kind kind) throws Exception {
+    Lock lock = new Lock();
+    AtomicBoolean letGo = new AtomicBoolean();
+    Worker owner =
+        Worker.start(
+            kind,
+            "owner",
+            () -> {
+              lock.acquire();
+              while (!letGo.get()) {
+                LockSupport.parkNanos(50_000); // the thread's state flips; the lock's does not
+              }
+              lock.release();
+            });
+    eventually("owner has the lock", lock::isLocked);
+    Lock.Statistics before = lock.statistics();
+    assertEquals(new Lock.Statistics(true, "owner", 0), before);
+    for (int i = 0; i < 20; i++) {
+      LockSupport.parkNanos(100_000);
+      assertEquals(before, lock.statistics());
+    }
+    letGo.set(true);
+    owner.join();
+    assertEquals(new Lock.Statistics(false, null, 0), lock.statistics());
+  }
+
+  @Test
+  void statistics_namesOwningTaskByName() throws Exception {
+    onLoop(
+        () -> {
+          Lock lock = new Lock();
+          Task<Void> b = spawn("task-B", () -> lock.acquire());
+          b.join();
+          assertEquals(new Lock.Statistics(true, "task-B", 0), lock.statistics());
+          assertTrue(lock.toString().contains("locked by task-B"), lock.toString());
+        });
+  }
+
   // ------------------------------------------------------------------ hold()
 
   // mirrors LockTests.test_context_manager
