@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -778,6 +779,120 @@ class ConditionTest {
       }
       assertFalse(cond.isLocked());
     }
+  }
+
+  /**
+   * One producer signals once per item; consumers are interrupted at random. A signal lost to a
+   * cancelled consumer would leave the last items unconsumed while the others sleep.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  @Timeout(30)
+  void producerConsumer_underRandomInterrupts_consumesEveryItem(Kind kind) throws Exception {
+    Condition cond = new Condition();
+    int[] items = {0};
+    boolean[] done = {false};
+    AtomicInteger consumed = new AtomicInteger();
+    int total = 2000;
+    List<Worker> consumers = Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 3; i++) {
+      consumers.add(
+          Worker.start(
+              kind,
+              "consumer-" + i,
+              () -> {
+                for (; ; ) {
+                  try (Held h = cond.hold()) {
+                    cond.awaitUntil(() -> items[0] > 0 || done[0]);
+                    if (items[0] == 0) {
+                      return; // done and drained
+                    }
+                    items[0]--;
+                    consumed.incrementAndGet();
+                  } catch (InterruptedException cancelled) {
+                    // cancelled; wait again
+                  }
+                }
+              }));
+    }
+    Thread chaos = SemaphoreTest.interruptRandomly(consumers);
+    try {
+      for (int i = 0; i < total; i++) {
+        try (Held h = cond.hold()) {
+          items[0]++;
+          cond.signal();
+        }
+      }
+      eventually("every item is consumed", () -> consumed.get() == total);
+    } finally {
+      chaos.interrupt();
+      chaos.join();
+      try (Held h = cond.hold()) {
+        done[0] = true;
+        cond.signalAll();
+      }
+    }
+    for (Worker w : consumers) {
+      w.join();
+    }
+    assertEquals(0, items[0]);
+  }
+
+  /**
+   * Regression: await() hands the lock to a task queued on it. The grant was recorded on the lock's
+   * queue but only the condition's queue was flushed, so the new owner was never woken: on a loop,
+   * a false DeadlockException; on threads, a hang until some unrelated lock call.
+   */
+  @Test
+  void await_handsLockToQueuedTask_whichRuns() throws Exception {
+    onLoop(
+        () -> {
+          Condition cond = new Condition();
+          boolean[] ready = {false};
+          Task<Void> consumer =
+              spawn(
+                  "consumer",
+                  () -> {
+                    try (Held h = cond.hold()) {
+                      Baton.yieldNow(); // the producer queues on the lock meanwhile
+                      cond.awaitUntil(() -> ready[0]);
+                    }
+                  });
+          Task<Void> producer =
+              spawn(
+                  "producer",
+                  () -> {
+                    try (Held h = cond.hold()) {
+                      ready[0] = true;
+                      cond.signal();
+                    }
+                  });
+          consumer.join();
+          producer.join();
+        });
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void await_handsLockToQueuedThread_whichWakes(Kind kind) throws Exception {
+    Condition cond = new Condition();
+    cond.acquire();
+    AtomicBoolean signalled = new AtomicBoolean();
+    Worker producer =
+        Worker.start(
+            kind,
+            "producer",
+            () -> {
+              try (Held h = cond.hold()) {
+                signalled.set(true);
+                cond.signal();
+              }
+            });
+    eventually("the producer queues on the lock", () -> cond.lock().statistics().waiting() == 1);
+    assertTrue(cond.await(TestSupport.LIMIT), "the producer got the lock and signalled");
+    assertTrue(signalled.get());
+    cond.release();
+    producer.join();
   }
 
   // ------------------------------------------------------------------ grant wins, entry check
