@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.TestSupport.Kind;
@@ -836,6 +837,38 @@ class ConditionTest {
       w.join();
     }
     assertEquals(0, items[0]);
+  }
+
+  /**
+   * Regression: a signalled waiter cannot be cancelled (the signal won), so if the lock's owner
+   * finishes without releasing it, cancelling the stuck task does nothing. The loop used to declare
+   * the deadlock, cancel, and declare it again forever; run must throw DeadlockException.
+   */
+  @Test
+  void signalledWaiter_lockOwnerFinishesHoldingIt_runThrowsDeadlockException() {
+    DeadlockException e =
+        assertTimeoutPreemptively(
+            TestSupport.LIMIT,
+            () ->
+                assertThrows(
+                    DeadlockException.class,
+                    () ->
+                        onLoop(
+                            () -> {
+                              Condition cond = new Condition();
+                              spawn(
+                                  "stuck-waiter",
+                                  () -> {
+                                    try (Held h = cond.hold()) {
+                                      cond.await();
+                                    }
+                                  });
+                              Baton.yieldNow();
+                              cond.acquire();
+                              cond.signal();
+                              // main returns holding the lock the signalled waiter needs back
+                            })));
+    assertTrue(e.getMessage().contains("stuck-waiter"), e.getMessage());
   }
 
   /**
