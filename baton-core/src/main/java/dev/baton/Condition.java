@@ -196,6 +196,9 @@ public final class Condition {
    */
   public void awaitUntil(BooleanSupplier predicate) throws InterruptedException {
     Args.notNull(predicate, "predicate");
+    if (Thread.interrupted()) { // the entry check, also when the predicate is already true
+      throw new InterruptedException();
+    }
     checkOwner();
     while (!predicate.getAsBoolean()) {
       await(-1);

@@ -981,6 +981,19 @@ class ConditionTest {
         .join();
   }
 
+  @Test
+  void awaitUntil_withInterruptStatusSet_throwsEvenIfPredicateTrue() throws Exception {
+    onLoop(
+        () -> {
+          Condition cond = new Condition();
+          try (Held h = cond.hold()) {
+            Thread.currentThread().interrupt();
+            assertThrows(InterruptedException.class, () -> cond.awaitUntil(() -> true));
+            assertTrue(cond.lock().isHeldByCurrentThread());
+          }
+        });
+  }
+
   // ------------------------------------------------------------------ Task.cancel withdraws
 
   @Test
