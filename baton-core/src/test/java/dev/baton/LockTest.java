@@ -902,7 +902,10 @@ class LockTest {
                     violations.incrementAndGet();
                   }
                   acquisitions.incrementAndGet();
-                  Thread.onSpinWait();
+                  if (r.nextBoolean()) {
+                    LockSupport.parkNanos(
+                        1); // hold it a little (about a timer tick), so others queue
+                  }
                   inside.decrementAndGet();
                   Thread.interrupted(); // a cancel that lost to the grant
                   held.close();

@@ -656,7 +656,9 @@ class SemaphoreTest {
       }
       int now = holders.incrementAndGet();
       maxHolders.accumulateAndGet(now, Math::max);
-      Thread.onSpinWait();
+      if (r.nextBoolean()) {
+        LockSupport.parkNanos(1); // hold it a little (about a timer tick), so others queue
+      }
       holders.decrementAndGet();
       Thread.interrupted(); // an interrupt that lost to the grant
       held.close();
