@@ -244,6 +244,7 @@ class LockTest {
     Lock lock = new Lock();
     lock.acquire();
     AtomicBoolean ownedOnReturn = new AtomicBoolean();
+    AtomicBoolean letGo = new AtomicBoolean();
     Worker waiter =
         Worker.start(
             kind,
@@ -251,14 +252,17 @@ class LockTest {
             () -> {
               lock.acquire();
               ownedOnReturn.set(lock.isHeldByCurrentThread());
+              while (!letGo.get()) {
+                LockSupport.parkNanos(50_000);
+              }
               lock.release();
             });
     eventually("the waiter queues", () -> lock.statistics().waiting() == 1);
     lock.release();
-    // whether or not the waiter's thread has run yet, the lock is already its own
-    Lock.Statistics after = lock.statistics();
-    assertTrue(after.locked() || waiter.isDone(), after.toString());
-    assertTrue(waiter.isDone() || ownedBy(lock, "waiter-B"), after.toString());
+    // whether or not the waiter's thread has woken yet, the lock is already its own
+    assertEquals(new Lock.Statistics(true, "waiter-B", 0), lock.statistics());
+    assertFalse(lock.tryAcquire());
+    letGo.set(true);
     waiter.join();
     assertTrue(ownedOnReturn.get());
     assertFalse(lock.isLocked());
