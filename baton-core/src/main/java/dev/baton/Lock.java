@@ -2,6 +2,7 @@ package dev.baton;
 
 import dev.baton.internal.Args;
 import dev.baton.internal.Diagnosable;
+import dev.baton.internal.Fiber;
 import dev.baton.internal.FutureWaiter;
 import dev.baton.internal.WaitQueue;
 import dev.baton.internal.Waiter;
@@ -357,8 +358,7 @@ public final class Lock {
       return "a Held from acquireAsync()";
     }
     if (o instanceof Thread t) { // a name, not toString(): that changes with the thread's state
-      String name = t.getName();
-      return name.isEmpty() ? "thread #" + t.threadId() : name;
+      return Fiber.nameOf(t);
     }
     return o.toString();
   }

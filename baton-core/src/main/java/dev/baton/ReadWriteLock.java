@@ -2,6 +2,7 @@ package dev.baton;
 
 import dev.baton.internal.Args;
 import dev.baton.internal.Diagnosable;
+import dev.baton.internal.Fiber;
 import dev.baton.internal.FutureWaiter;
 import dev.baton.internal.WaitQueue;
 import dev.baton.internal.Waiter;
@@ -461,6 +462,9 @@ public final class ReadWriteLock {
   private static String describeWriter(Object w) {
     if (w == null) {
       return null;
+    }
+    if (w instanceof Thread t) {
+      return Fiber.nameOf(t);
     }
     return w instanceof WriteGuard ? "a Held from acquireWriteAsync()" : w.toString();
   }

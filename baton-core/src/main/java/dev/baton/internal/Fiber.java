@@ -120,6 +120,23 @@ public final class Fiber implements Runnable {
     return FREE.isEmpty() ? null : FREE.get(t);
   }
 
+  /**
+   * A name for a thread in diagnostics: its task's name if it runs a task that the caller can see
+   * (a free task, or a task of the loop whose baton the caller holds), else the thread's name, else
+   * {@code thread #id}. Never {@code Thread.toString()}, which changes with the thread's state.
+   */
+  public static String nameOf(Thread t) {
+    Fiber f = FREE.get(t);
+    if (f == null) {
+      f = Loop.findFiber(t);
+    }
+    if (f != null) {
+      return f.name();
+    }
+    String n = t.getName();
+    return n.isEmpty() ? "thread #" + t.threadId() : n;
+  }
+
   /** {@code main}, the name given at spawn, or {@code Task-N}. */
   public String name() {
     return givenName != null ? givenName : "Task-" + id;

@@ -85,6 +85,24 @@ public final class Loop {
     return null;
   }
 
+  /**
+   * The task of a running loop whose thread is {@code t}, searched only in loops whose baton the
+   * caller holds (their list of tasks is the baton holder's alone); {@code null} otherwise.
+   */
+  static Fiber findFiber(Thread t) {
+    Thread me = Thread.currentThread();
+    for (Loop l : active) {
+      if (l.isBatonHolder(me)) {
+        for (Fiber f = l.liveHead; f != null; f = f.nextLive) {
+          if (f.thread == t) {
+            return f;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   /** Whether {@code t} runs a task of this loop now (it then holds the baton). */
   boolean isOnBaton(Thread t) {
     Fiber r = running;
@@ -513,6 +531,9 @@ public final class Loop {
       }
     }
     if (deadlock != null) {
+      if (mainFiber.status() == Fiber.FAILED && mainFiber.failure() != null) {
+        deadlock.addSuppressed(mainFiber.failure()); // main's own failure may be the cause
+      }
       throw deadlock;
     }
     return mainFiber;
