@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One randomized race over a {@link Lock}, {@link Semaphore} or {@link BoundedSemaphore}: thousands
@@ -434,7 +435,7 @@ final class AcquireRace {
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!t.armed && (t.task == null || !t.task.isDone()) && System.nanoTime() < deadline) {
-        Thread.yield();
+        LockSupport.parkNanos(20_000); // not Thread.yield(): yielding threads starve new ones
       }
       Stress.jitter();
       cancel(t);

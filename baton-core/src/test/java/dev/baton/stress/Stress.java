@@ -135,6 +135,11 @@ final class Stress {
       return count.get();
     }
 
+    @Override
+    public String toString() {
+      return count.get() == 0 ? "no violations" : count.get() + " violation(s): " + first;
+    }
+
     void assertNone(String context) {
       if (count.get() > 0) {
         throw new AssertionError(
