@@ -209,6 +209,8 @@ public final class Condition {
    * Releases the lock without blocking and returns a future that completes, once this waiter has
    * been signalled and has the lock again, with a {@link Held} that owns the lock. Cancelling the
    * future before the signal withdraws the request (the lock is then not re-acquired for it).
+   * Cancelling it after the signal reached it (while it waits for the lock) does not lose the
+   * signal: when the lock comes back to this request, the signal is passed on to the next waiter.
    *
    * @return a future of the lock's guard
    * @throws IllegalMonitorStateException if the calling thread does not own the lock
@@ -216,7 +218,7 @@ public final class Condition {
   public CompletableFuture<Held> awaitAsync() {
     checkOwner();
     Lock.Guard token = new Lock.Guard(lock, null);
-    FutureWaiter<Held> w = new FutureWaiter<>(given -> ((Lock.Guard) given.value).close());
+    FutureWaiter<Held> w = new FutureWaiter<>(given -> passOn((Lock.Guard) given.value));
     w.value = token;
     waiters.lock();
     try {
@@ -306,6 +308,26 @@ public final class Condition {
       throw new IllegalMonitorStateException(
           "the Condition's lock must be held by the caller (" + Thread.currentThread() + ")");
     }
+  }
+
+  /**
+   * The lock came back to an {@link #awaitAsync()} waiter whose future its user had completed
+   * (cancel, {@code orTimeout}) after the signal reached it: pass the signal on to the next waiter,
+   * as a cancelled blocking waiter would have consumed it by returning, then release the lock.
+   */
+  private void passOn(Lock.Guard token) {
+    waiters.lock();
+    try {
+      if (waiters.isEmpty()) {
+        waiters.noteUnheardSignal();
+      } else {
+        waiters.requeue(waiters.head(), lock.queue);
+        lock.markQueued();
+      }
+    } finally {
+      waiters.unlock();
+    }
+    token.close();
   }
 
   private boolean await(long nanos) throws InterruptedException {
