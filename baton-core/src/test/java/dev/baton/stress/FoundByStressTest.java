@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.Baton;
 import dev.baton.Condition;
+import dev.baton.Event;
+import dev.baton.EventLoop;
 import dev.baton.Held;
 import dev.baton.Lock;
+import dev.baton.Task;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -65,5 +71,50 @@ class FoundByStressTest {
     }
     assertFalse(lock.isLocked());
     assertEquals(0, cond.statistics().waiting());
+  }
+
+  /**
+   * Found by {@link LoopStressTest}: the loop hung with cancelled tasks RUNNABLE in {@code
+   * Loop.park} and the baton holder unable to get a carrier thread.
+   *
+   * <p>A loop task waits for its turn by parking until the loop names it. Cancelling it sets its
+   * interrupt status, and {@code LockSupport.park} returns at once while that status is set, so a
+   * cancelled task spun on its carrier until its turn came. With as many cancelled tasks as the
+   * virtual-thread scheduler has carriers, the task whose turn it was could never be mounted.
+   * (Fixed on main by 8b44d1a, "a cancelled task waiting for the baton no longer spins", while this
+   * test was being written; kept as its regression test.)
+   */
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void loop_cancelledWaitingTasks_doNotSpinOrStarveTheBatonHolder() throws Exception {
+    int spinners = 2 * Runtime.getRuntime().availableProcessors() + 2;
+    Stress.runBounded(
+        "loop",
+        Duration.ofSeconds(10),
+        () -> {
+          EventLoop.withVirtualTime()
+              .run(
+                  () -> {
+                    Lock lock = new Lock();
+                    Event go = new Event();
+                    lock.acquire();
+                    List<Task<Void>> waiters = new ArrayList<>();
+                    for (int i = 0; i < spinners; i++) {
+                      waiters.add(Baton.spawn(() -> lock.acquire()));
+                    }
+                    Task<Void> next = Baton.spawn(() -> go.await());
+                    Baton.yieldNow(); // everyone queues
+                    go.set(); // `next` is ready first...
+                    for (Task<Void> w : waiters) {
+                      w.cancel(); // ...then the cancelled waiters
+                    }
+                    lock.release();
+                    next.join(); // `next` must get a carrier to run
+                    for (Task<Void> w : waiters) {
+                      assertTrue(w.isCancelled());
+                    }
+                  });
+          return null;
+        });
   }
 }
