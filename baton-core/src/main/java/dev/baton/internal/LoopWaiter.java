@@ -8,6 +8,9 @@ package dev.baton.internal;
 final class LoopWaiter extends Waiter {
   private final Fiber fiber;
 
+  /** Set by {@link #resume()} just before it makes the task ready. */
+  private volatile boolean resumed;
+
   LoopWaiter(Fiber fiber) {
     super(fiber.thread);
     this.fiber = fiber;
@@ -15,6 +18,7 @@ final class LoopWaiter extends Waiter {
 
   @Override
   void resume() {
+    resumed = true;
     fiber.loop.makeReady(fiber);
   }
 
@@ -35,9 +39,14 @@ final class LoopWaiter extends Waiter {
     if (nanos >= 0 && state() == WAITING) {
       timer = loop.schedule(nanos, () -> WaitQueue.cancel(this, TIMED_OUT));
     }
-    while (state() == WAITING || state() == REQUEUED) {
+    // Whoever settles this waiter from here on (a grant, a cancel, the timer) resumes it, and a
+    // resume makes the task ready exactly once. Wait for that turn even if the outcome is already
+    // decided (a thread outside the loop may have granted it before this task got here): a ready
+    // entry left behind would later give the task a turn it is not waiting for, or hand the baton
+    // to it after it has finished.
+    do {
       loop.park(f);
-    }
+    } while (!resumed);
     f.waiter = null;
     if (timer != null) {
       loop.cancelTimer(timer);

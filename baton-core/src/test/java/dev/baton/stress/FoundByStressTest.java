@@ -117,4 +117,60 @@ class FoundByStressTest {
           return null;
         });
   }
+
+  /**
+   * Found by {@link LoopAndThreadsStressTest} at scale 20: the loop hung, its driver waiting for a
+   * baton that had been handed to a task whose body had already returned.
+   *
+   * <p>A loop task queues its waiter, releases the primitive's guard, and only then blocks. A grant
+   * from a thread outside the loop in that window made the task ready through the loop's inbox; the
+   * task saw its waiter granted, did not park, and ran on. The inbox entry stayed behind: later it
+   * gave the task an extra turn it was not waiting for, or, once the task had finished, handed the
+   * baton to a dead thread. The window is a few instructions wide in the stress test; here a
+   * callback that runs inside {@code await} (the lock handed to an async waiter) holds it open
+   * while a platform thread signals and releases.
+   */
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void loopWaiter_grantedFromOutsideBeforeItBlocks_consumesItsWakeUp() throws Exception {
+    Stress.runBounded(
+        "loop",
+        Duration.ofSeconds(10),
+        () -> {
+          EventLoop.create()
+              .run(
+                  () -> {
+                    Lock lock = new Lock();
+                    Condition cond = new Condition(lock);
+                    lock.acquire();
+                    lock.acquireAsync() // queued; await() below hands the lock to it
+                        .thenAccept(
+                            held -> {
+                              // Runs on this task's thread inside cond.await(), after it queued
+                              // on the condition and before it blocks.
+                              held.close();
+                              Thread outside =
+                                  Thread.ofPlatform()
+                                      .start(
+                                          () -> {
+                                            try {
+                                              lock.acquire();
+                                              cond.signal();
+                                              lock.release(); // grants this task from outside
+                                            } catch (InterruptedException e) {
+                                              throw new AssertionError(e);
+                                            }
+                                          });
+                              try {
+                                outside.join();
+                              } catch (InterruptedException e) {
+                                throw new AssertionError(e);
+                              }
+                            });
+                    assertTrue(cond.await(Duration.ofSeconds(5)));
+                    lock.release();
+                  });
+          return null;
+        });
+  }
 }
