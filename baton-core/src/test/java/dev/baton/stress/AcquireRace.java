@@ -256,16 +256,19 @@ final class AcquireRace {
     final Op op;
     final boolean asTask;
     final boolean doomed;
+    final boolean roving;
     volatile Thread thread;
     volatile Task<?> task;
     volatile CompletableFuture<Held> future;
     volatile boolean armed;
+    volatile boolean finished;
     volatile boolean cancelSent;
 
-    Target(Op op, boolean asTask, boolean doomed) {
+    Target(Op op, boolean asTask, boolean doomed, boolean roving) {
       this.op = op;
       this.asTask = asTask;
       this.doomed = doomed;
+      this.roving = roving;
     }
   }
 
@@ -342,7 +345,7 @@ final class AcquireRace {
     for (int i = 0; i < workers; i++) {
       Op op = ops[Stress.random().nextInt(ops.length)];
       boolean asTask = mode == Mode.PARALLEL || Stress.chance(40);
-      targets[i] = new Target(op, asTask, Stress.chance(35));
+      targets[i] = new Target(op, asTask, Stress.chance(30), Stress.chance(20));
     }
     if (mode == Mode.THREADS) {
       launchAndJoin(targets);
@@ -423,7 +426,31 @@ final class AcquireRace {
         th.start();
       }
     }
-    Stress.joinAll(threads, tasks, Stress.ITERATION_BOUND, this::state);
+    Thread rover = Thread.ofVirtual().name("rover").start(() -> roveLoop(targets));
+    try {
+      Stress.joinAll(threads, tasks, Stress.ITERATION_BOUND, this::state);
+    } finally {
+      roving = false;
+      rover.join();
+    }
+  }
+
+  private volatile boolean roving = true;
+
+  /**
+   * Cancels random roving targets again and again while they wait, so that some cancels land at the
+   * moment of their grant: between the grant and the wake-up of a parked thread (the interrupt must
+   * then survive), or between the grant and the completion of a future (the permit must then be
+   * passed on).
+   */
+  private void roveLoop(Target[] targets) {
+    while (roving) {
+      Target t = targets[Stress.random().nextInt(targets.length)];
+      if (t.roving && t.armed && !t.finished) {
+        cancel(t);
+      }
+      LockSupport.parkNanos(Stress.random().nextInt(1_000, 20_000));
+    }
   }
 
   /** Cancels every {@code step}-th doomed target, each once, at a random moment. */
@@ -522,6 +549,8 @@ final class AcquireRace {
       withdrawn.increment();
     } catch (Throwable e) {
       failures.unexpected(e);
+    } finally {
+      t.finished = true;
     }
   }
 
@@ -611,6 +640,10 @@ final class AcquireRace {
               } finally {
                 h.close();
               }
+              // Work on after releasing: the grant close() just made waits for this callback to
+              // return before its future is completed (the resume trampoline), which widens the
+              // window where a cancel of that future races the grant.
+              Stress.jitter();
               return null;
             });
     try {

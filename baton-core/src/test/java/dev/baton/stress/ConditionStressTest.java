@@ -103,7 +103,7 @@ class ConditionStressTest {
   @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void condition_signalsRacingCancelsAndTimeouts_eachDeliveredToExactlyOneLiveWaiter()
       throws Exception {
-    int iterations = Stress.scaled(6);
+    int iterations = Stress.scaled(20);
     long start = System.nanoTime();
     for (int i = 0; i < iterations; i++) {
       new Iteration(i).run();

@@ -88,7 +88,7 @@ class EventStressTest {
   @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void event_setAndClearRacingCancelsAndTimeouts_everyWaiterReleasedOnceOrWithdrawn()
       throws Exception {
-    int iterations = Stress.scaled(6);
+    int iterations = Stress.scaled(20);
     long start = System.nanoTime();
     for (int i = 0; i < iterations; i++) {
       new Iteration(i).run();

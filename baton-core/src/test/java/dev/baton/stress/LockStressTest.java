@@ -22,7 +22,7 @@ class LockStressTest {
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void lock_allFacesRacingCancelsAndTimeouts_exclusiveAndNothingLost() throws Exception {
-    int iterations = Stress.scaled(6);
+    int iterations = Stress.scaled(20);
     long start = System.nanoTime();
     AcquireRace.Totals totals = new AcquireRace.Totals();
     for (int i = 0; i < iterations; i++) {

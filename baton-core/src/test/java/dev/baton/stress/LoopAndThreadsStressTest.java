@@ -50,7 +50,7 @@ class LoopAndThreadsStressTest {
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void loopTasksAndPlatformThreads_shareLockAndSemaphore_nothingLost() throws Exception {
-    int iterations = Stress.scaled(4);
+    int iterations = Stress.scaled(12);
     long start = System.nanoTime();
     LongAdder loopLocks = new LongAdder();
     LongAdder outsideLocks = new LongAdder();

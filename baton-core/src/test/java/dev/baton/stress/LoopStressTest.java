@@ -60,7 +60,7 @@ class LoopStressTest {
   }
 
   private static void run(String name, boolean virtualTime) throws Exception {
-    int iterations = Stress.scaled(3);
+    int iterations = Stress.scaled(10);
     long start = System.nanoTime();
     LongAdder acquired = new LongAdder();
     LongAdder cancels = new LongAdder();

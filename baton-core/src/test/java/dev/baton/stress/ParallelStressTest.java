@@ -17,7 +17,7 @@ class ParallelStressTest {
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void runParallel_lock_threeFacesRacingTaskCancels_exclusiveAndNothingLost() throws Exception {
-    int iterations = Stress.scaled(6);
+    int iterations = Stress.scaled(12);
     long start = System.nanoTime();
     AcquireRace.Totals totals = new AcquireRace.Totals();
     for (int i = 0; i < iterations; i++) {
@@ -32,7 +32,7 @@ class ParallelStressTest {
   @Test
   @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void runParallel_semaphore_threeFacesRacingTaskCancels_noPermitLostOrCreated() throws Exception {
-    int iterations = Stress.scaled(6);
+    int iterations = Stress.scaled(12);
     long start = System.nanoTime();
     AcquireRace.Totals totals = new AcquireRace.Totals();
     for (int i = 0; i < iterations; i++) {

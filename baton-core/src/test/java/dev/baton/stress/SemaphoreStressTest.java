@@ -33,7 +33,7 @@ class SemaphoreStressTest {
   }
 
   private static void run(String name, boolean bounded) throws Exception {
-    int iterations = Stress.scaled(6);
+    int iterations = Stress.scaled(20);
     long start = System.nanoTime();
     AcquireRace.Totals totals = new AcquireRace.Totals();
     for (int i = 0; i < iterations; i++) {
