@@ -1,5 +1,7 @@
 package dev.baton.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -75,6 +77,16 @@ public final class WaitQueue {
 
   /** Loop binding for deadlock detection; see {@link #touch()}. */
   private volatile Object home;
+
+  private static final VarHandle HOME;
+
+  static {
+    try {
+      HOME = MethodHandles.lookup().findVarHandle(WaitQueue.class, "home", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** Creates a queue with its own guard; {@code primitive} is named in diagnostics. */
   public WaitQueue(Object primitive) {
@@ -287,7 +299,13 @@ public final class WaitQueue {
     if (h == loop && h != null) {
       return;
     }
-    home = (h == null && loop != null) ? loop : SHARED;
+    // The first use binds with a CAS: a plain write could overwrite the SHARED of a thread
+    // outside the loop that used it at the same moment, and the loop would then declare its tasks
+    // deadlocked while that thread may still wake them.
+    if (h == null && loop != null && (HOME.compareAndSet(this, null, loop) || home == loop)) {
+      return;
+    }
+    home = SHARED;
   }
 
   // ---------------------------------------------------------------- lost-signal diagnostics

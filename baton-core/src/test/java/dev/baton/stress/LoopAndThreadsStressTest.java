@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.Baton;
+import dev.baton.DeadlockException;
 import dev.baton.EventLoop;
 import dev.baton.Held;
 import dev.baton.Lock;
@@ -78,6 +79,66 @@ class LoopAndThreadsStressTest {
             (long) iterations * RELEASERS * PERMITS_EACH,
             cancels.sum()),
         start);
+  }
+
+  /**
+   * A primitive used for the first time at the same instant by a loop task and by a thread outside
+   * the loop: the loop must learn that something outside may wake a task waiting on it, and must
+   * not declare a deadlock while the task waits for the outside thread's release.
+   */
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void firstUseAtOnceInsideAndOutsideTheLoop_neverDeclaredDeadlocked() throws Exception {
+    int iterations = Stress.scaled(500);
+    long start = System.nanoTime();
+    for (int i = 0; i < iterations; i++) {
+      Semaphore sem = new Semaphore(0);
+      AtomicInteger arrived = new AtomicInteger();
+      AtomicInteger touched = new AtomicInteger();
+      Thread outside =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    rendezvous(arrived);
+                    sem.tryAcquire(); // first use from outside (nothing to take)
+                    rendezvous(touched);
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(300));
+                    sem.release();
+                  });
+      String where = "iteration " + i;
+      try {
+        Stress.runBounded(
+            where,
+            Stress.ITERATION_BOUND,
+            () -> {
+              EventLoop.create()
+                  .run(
+                      () -> {
+                        rendezvous(arrived);
+                        sem.tryAcquire(); // first use from the loop, at the same moment
+                        rendezvous(touched); // both uses are done before this task waits
+                        sem.acquire(); // the release comes from outside: not a deadlock
+                      });
+              return null;
+            });
+      } catch (DeadlockException e) {
+        throw new AssertionError(where + ": false deadlock", e);
+      }
+      outside.join();
+      assertEquals(0, sem.availablePermits(), where);
+    }
+    Stress.report(
+        "first use inside and outside the loop at once",
+        iterations + " iterations, no false deadlock",
+        start);
+  }
+
+  /** Both parties arrive, then leave together, spinning (no park) so they leave at once. */
+  private static void rendezvous(AtomicInteger arrived) {
+    arrived.incrementAndGet();
+    while (arrived.get() < 2) {
+      Thread.onSpinWait();
+    }
   }
 
   private static final class Iteration {
