@@ -46,9 +46,12 @@ import org.junit.jupiter.api.Timeout;
  *       queue empty.
  * </ul>
  *
- * <p>How this test can fail: if {@code Gate.open} only raised the flag and let waiters re-check it
- * when they run, a {@code clear()} right after would send them back to wait and the iteration would
- * hang; if a cancelled waiter stayed linked, {@code waiting()} would not return to 0.
+ * <p>How this test can fail (the first two checked by making the change in the core and running
+ * it): if {@code Gate.open} granted only the first waiter, the others stay parked after the set and
+ * the iteration is reported hung; if a withdrawn (timed-out) waiter stayed linked, the queue would
+ * never shrink to "every unfinished waiter is queued" and the wait before the set is reported hung.
+ * A waiter released by re-checking the flag instead of by the grant would be sent back to wait by
+ * the {@code clear()} that follows the {@code set()}, and hang the same way.
  */
 class EventStressTest {
   private static final int WORKERS = 2_000;

@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Timeout;
  * random number of permits (1 to 6): see {@link AcquireRace} for what each iteration checks.
  *
  * <p>How this test can fail: a permit handed to a waiter whose future was cancelled at the same
- * moment, and not given back, leaves {@code availablePermits()} below the initial value; a permit
- * given back twice (the grant released by the give-back and again by the user) leaves it above,
- * lets {@code capacity + 1} {@code tryAcquire()}s succeed, and makes a {@link BoundedSemaphore}
- * throw from a legitimate release, which the worker reports as unexpected.
+ * moment, and not given back, leaves {@code availablePermits()} below the initial value. (Checked
+ * by disabling the give-back in {@code FutureWaiter.resume}: an iteration fails with "permits not
+ * back, 4 of 5".) A permit given back twice (by the give-back and again by the user) leaves it
+ * above, lets {@code capacity + 1} {@code tryAcquire()}s succeed, and makes a {@link
+ * BoundedSemaphore} throw from a legitimate release, which the worker reports as unexpected.
  */
 class SemaphoreStressTest {
   private static final int WORKERS = 2_000;
