@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -71,8 +72,11 @@ public final class TaskGroup implements AutoCloseable {
               return sb.append(" to finish").toString();
             }
           });
-  private int running;
-  private boolean closing;
+
+  /** Tasks not yet finished; the idle gate opens when it reaches 0 once the group is closing. */
+  private final AtomicInteger running = new AtomicInteger();
+
+  private volatile boolean closing;
   private boolean failing;
   private Throwable firstFailure;
   private final List<Throwable> laterFailures = new ArrayList<>();
@@ -83,9 +87,7 @@ public final class TaskGroup implements AutoCloseable {
   private final boolean ownerCancelledAtEntry = owner != null && owner.isCancelRequested();
 
   /** Creates an empty group. */
-  public TaskGroup() {
-    idle.open();
-  }
+  public TaskGroup() {}
 
   /**
    * Spawns a task in this group.
@@ -110,24 +112,24 @@ public final class TaskGroup implements AutoCloseable {
    */
   public <T> Task<T> spawn(String name, Callable<T> body) {
     Args.notNull(body, "body");
+    Fiber f;
     lock.lock();
     try {
-      if (closing && running == 0) {
+      if (closing && running.get() == 0) {
         throw new IllegalStateException("this TaskGroup is closed");
       }
       if (failing) {
         throw new IllegalStateException("this TaskGroup is shutting down after a failure");
       }
-      Fiber f = Baton.newFiber(body, name);
+      f = Baton.newFiber(body, name);
       f.onFinish(this::finished);
       children.add(f);
-      running++;
-      idle.close();
-      Baton.startFiber(f);
-      return new Task<>(f);
+      running.incrementAndGet();
     } finally {
       lock.unlock();
     }
+    Baton.startFiber(f); // outside the lock: a free task may finish before this returns
+    return new Task<>(f);
   }
 
   /**
@@ -157,13 +159,12 @@ public final class TaskGroup implements AutoCloseable {
 
   private void finished(Fiber f) {
     List<Fiber> toCancel = null;
-    lock.lock();
-    try {
-      running--;
-      Throwable t = f.failure();
-      // A task cancelled by the group (or by anyone) that then throws something other than a
-      // cancellation has failed too, as in asyncio: its failure is reported, not dropped.
-      if (f.status() == Fiber.FAILED || (t != null && !isCancellation(t))) {
+    Throwable t = f.failure();
+    // A task cancelled by the group (or by anyone) that then throws something other than a
+    // cancellation has failed too, as in asyncio: its failure is reported, not dropped.
+    if (f.status() == Fiber.FAILED || (t != null && !isCancellation(t))) {
+      lock.lock();
+      try {
         if (firstFailure == null) {
           firstFailure = t;
           failing = true;
@@ -171,12 +172,13 @@ public final class TaskGroup implements AutoCloseable {
         } else if (!isCancellation(t)) {
           laterFailures.add(t);
         }
+      } finally {
+        lock.unlock();
       }
-      if (running == 0) {
-        idle.open();
-      }
-    } finally {
-      lock.unlock();
+    }
+    // Dekker with close(): we count down, then read closing; it sets closing, then reads the count.
+    if (running.decrementAndGet() == 0 && closing) {
+      idle.open();
     }
     if (toCancel != null) {
       for (Fiber c : toCancel) {
@@ -214,11 +216,9 @@ public final class TaskGroup implements AutoCloseable {
    */
   @Override
   public void close() throws Exception {
-    lock.lock();
-    try {
-      closing = true;
-    } finally {
-      lock.unlock();
+    closing = true;
+    if (running.get() == 0) {
+      idle.open();
     }
     InterruptedException cancelled = null;
     if (owner != null
