@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -28,10 +27,11 @@ import java.util.function.Consumer;
  */
 public final class Fiber implements Runnable {
   /**
-   * Free fibers by thread. Loop fibers need no entry: the one running on a loop's baton is the
-   * loop's {@code running} field. (A {@code ThreadLocal} would cost every task a map of its own.)
+   * The free fiber of the calling thread. Loop fibers are not recorded here: the one running on a
+   * loop's baton is the loop's {@code running} field, which spares each of a loop's (possibly
+   * 100,000) tasks a thread-local map of its own.
    */
-  private static final ConcurrentHashMap<Thread, Fiber> FREE = new ConcurrentHashMap<>();
+  private static final ThreadLocal<Fiber> FREE = new ThreadLocal<>();
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -60,7 +60,7 @@ public final class Fiber implements Runnable {
   /** Loop only, touched by the baton holder: whether the thread was started. */
   boolean started;
 
-  /** Loop only: the loop's list of live fibers, in spawn order. */
+  /** The list of live fibers this one is in: its loop's (spawn order), or its scope's stripe. */
   Fiber prevLive;
 
   Fiber nextLive;
@@ -95,16 +95,16 @@ public final class Fiber implements Runnable {
   public Fiber(Loop loop, Scope scope, Callable<?> body, String name) {
     this.loop = loop;
     this.scope = scope;
-    if (scope != null) {
-      scope.add(this);
-    }
     this.body = body;
     this.givenName = name;
-    this.id = COUNTER.incrementAndGet();
+    this.id = COUNTER.incrementAndGet(); // before joining the scope: it picks the stripe
     // Threads of generated names stay unnamed, as plain virtual threads are: 50 bytes less per
     // task.
     this.thread =
         loop != null ? loop.newThread(name, this) : Loop.newVirtualThread(name, this, null);
+    if (scope != null) {
+      scope.add(this);
+    }
   }
 
   /** The fiber running on the calling thread, or {@code null}. */
@@ -117,24 +117,25 @@ public final class Fiber implements Runnable {
     if (f != null) {
       return f;
     }
-    return FREE.isEmpty() ? null : FREE.get(t);
+    return FREE.get();
   }
 
   /**
-   * A name for a thread in diagnostics: its task's name if it runs a task that the caller can see
-   * (a free task, or a task of the loop whose baton the caller holds), else the thread's name, else
-   * {@code thread #id}. Never {@code Thread.toString()}, which changes with the thread's state.
+   * A name for a thread in diagnostics: its task's name if it runs a task of the loop whose baton
+   * the caller holds, else the thread's name (a named task's), else {@code thread #id}. Never
+   * {@code Thread.toString()}, which changes with the thread's state.
    */
   public static String nameOf(Thread t) {
-    Fiber f = FREE.get(t);
-    if (f == null) {
-      f = Loop.findFiber(t);
-    }
+    Fiber f = Loop.findFiber(t);
     if (f != null) {
       return f.name();
     }
     String n = t.getName();
     return n.isEmpty() ? "thread #" + t.threadId() : n;
+  }
+
+  int id() {
+    return id;
   }
 
   /** {@code main}, the name given at spawn, or {@code Task-N}. */
@@ -166,7 +167,7 @@ public final class Fiber implements Runnable {
     if (loop != null) {
       loop.enter(this);
     } else {
-      FREE.put(thread, this);
+      FREE.set(this);
     }
     try {
       if (status == PENDING) { // a task cancelled before it ran never starts its body
@@ -198,7 +199,7 @@ public final class Fiber implements Runnable {
       scope.remove(this);
     }
     if (loop == null) {
-      FREE.remove(thread);
+      FREE.remove();
     } else {
       loop.exit(this);
     }
