@@ -58,7 +58,7 @@ public final class BenchCommand {
         --jvm-opts S  options for every child JVM (default "-Xms1g -Xmx4g", as the peer harness)
         --out DIR     where results go (default bench-results)
         --timeout S   seconds per child before it is killed (default 600, quick 120)
-        --quiet-wait S  wait up to S seconds for a quiet machine before each child (default 20,
+        --quiet-wait S  wait up to S seconds for a quiet machine before each child (default 60,
                       quick 0)
         --warmup N --repeat N, and the peer harness's size flags (--pingpong-acq, --sem-tasks, ...)
       """;
@@ -128,7 +128,7 @@ public final class BenchCommand {
       timeout = quick ? 120 : 600;
     }
     if (quietWait < 0) {
-      quietWait = quick ? 0 : 20;
+      quietWait = quick ? 0 : 60;
     }
     if (!asyncio) {
       peers.remove("python-asyncio");
@@ -208,7 +208,7 @@ public final class BenchCommand {
     return failed ? 1 : 0;
   }
 
-  private static String usage() {
+  public static String usage() {
     return USAGE.formatted(String.join(" ", Workloads.BASE), String.join(",", DEFAULT_PEERS));
   }
 

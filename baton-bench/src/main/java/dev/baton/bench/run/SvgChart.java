@@ -50,7 +50,10 @@ final class SvgChart {
     double logHi = Math.log10(hi);
     int plotW = WIDTH - LEFT - RIGHT;
     int group = Math.max(1, ratios.size()) * BAR + GAP;
-    List<String> targets = report.targets();
+    List<String> targets = new ArrayList<>();
+    for (String t : report.targets()) {
+      targets.addAll(wrap(t, 150));
+    }
     int plotH = Math.max(group, workloads.size() * group);
     int height = TOP + plotH + 40 + 18 * targets.size() + 20;
 
@@ -154,6 +157,23 @@ final class SvgChart {
     }
     sb.append("</svg>\n");
     return sb.toString();
+  }
+
+  /** Splits a long line after ", " so it fits; continuation lines are indented. */
+  static List<String> wrap(String line, int width) {
+    List<String> out = new ArrayList<>();
+    String prefix = line.startsWith("MET") ? "MET" : "MISSED";
+    String rest = line;
+    while (rest.length() > width) {
+      int cut = rest.lastIndexOf(", ", width);
+      if (cut <= 0) {
+        break;
+      }
+      out.add(rest.substring(0, cut + 1));
+      rest = prefix + " (cont.): " + rest.substring(cut + 2);
+    }
+    out.add(rest);
+    return out;
   }
 
   private static String decade(int e) {
