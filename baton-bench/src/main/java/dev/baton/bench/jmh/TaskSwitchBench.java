@@ -41,6 +41,14 @@ public class TaskSwitchBench {
     loopPingPong();
   }
 
+  /** The core's opt-in carrier of the loop's own (-Dbaton.carrier=loop). */
+  @Benchmark
+  @OperationsPerInvocation(2 * YIELDS)
+  @Fork(jvmArgsAppend = {"-Dbaton.carrier=loop", "--add-opens", "java.base/java.lang=ALL-UNNAMED"})
+  public void loopYieldNowLoopCarrier() throws Exception {
+    loopPingPong();
+  }
+
   @Benchmark
   @OperationsPerInvocation(2 * YIELDS)
   @Fork(jvmArgsAppend = "-Djdk.virtualThreadScheduler.parallelism=1")

@@ -38,14 +38,21 @@ public final class BatonPeer implements Peer {
   }
 
   private final Mode mode;
+  private final String name;
 
   public BatonPeer(Mode mode) {
+    this(mode, mode.peerName);
+  }
+
+  /** A mode under another peer name (the same code in a JVM with other settings). */
+  public BatonPeer(Mode mode, String name) {
     this.mode = mode;
+    this.name = name;
   }
 
   @Override
   public String name() {
-    return mode.peerName;
+    return name;
   }
 
   private <T> T inMain(Callable<T> body) throws Exception {

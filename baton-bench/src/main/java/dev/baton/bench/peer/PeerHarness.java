@@ -185,6 +185,7 @@ public final class PeerHarness {
   public static Peer peerNamed(String name) {
     return switch (name) {
       case "baton-loop" -> new BatonPeer(BatonPeer.Mode.LOOP);
+      case "baton-loop-carrier" -> new BatonPeer(BatonPeer.Mode.LOOP, name);
       case "baton-parallel" -> new BatonPeer(BatonPeer.Mode.PARALLEL);
       case "baton-async" -> new AsyncPeer();
       case "java-vt-juc" -> new JucPeer(JucPeer.defaultName());
@@ -196,7 +197,12 @@ public final class PeerHarness {
             "unknown peer "
                 + name
                 + "; known: "
-                + Arrays.asList("baton-loop", "baton-parallel", "baton-async", "java-vt-juc[-pN]"));
+                + Arrays.asList(
+                    "baton-loop",
+                    "baton-loop-carrier",
+                    "baton-parallel",
+                    "baton-async",
+                    "java-vt-juc[-pN]"));
       }
     };
   }

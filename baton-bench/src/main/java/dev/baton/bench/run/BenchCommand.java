@@ -41,10 +41,18 @@ public final class BenchCommand {
       List.of(
           "java-vt-juc-p1",
           "baton-loop",
+          "baton-loop-carrier",
           "baton-async",
           "java-vt-juc-p2",
           "baton-parallel",
           "python-asyncio");
+
+  /**
+   * The core's opt-in carrier of the loop's own ({@code dev.baton.internal.Carrier}): the same
+   * baton-loop code, its tasks' continuations queued on one platform thread.
+   */
+  static final List<String> LOOP_CARRIER_FLAGS =
+      List.of("-Dbaton.carrier=loop", "--add-opens", "java.base/java.lang=ALL-UNNAMED");
 
   static final String USAGE =
       """
@@ -175,6 +183,9 @@ public final class BenchCommand {
         cmd.addAll(splitOpts(jvmOpts));
         if (peer.matches("java-vt-juc-p\\d+")) {
           cmd.add("-Djdk.virtualThreadScheduler.parallelism=" + peer.substring(13));
+        }
+        if (peer.equals("baton-loop-carrier")) {
+          cmd.addAll(LOOP_CARRIER_FLAGS);
         }
         cmd.add("-cp");
         cmd.add(classpath);
