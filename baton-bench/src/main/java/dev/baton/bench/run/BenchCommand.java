@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,8 @@ public final class BenchCommand {
         --timeout S   seconds per child before it is killed (default 600, quick 120)
         --quiet-wait S  wait up to S seconds for a quiet machine before each child (default 60,
                       quick 0)
+        --rounds N    run every peer N times (alternating the order) and report the median
+                      of the per-run medians: steadier on a busy machine (default 1)
         --warmup N --repeat N, and the peer harness's size flags (--pingpong-acq, --sem-tasks, ...)
       """;
 
@@ -82,6 +85,7 @@ public final class BenchCommand {
     boolean asyncio = true;
     int timeout = -1;
     int quietWait = -1;
+    int rounds = 1;
     // --quick first, so explicit sizes after it still win wherever they are written
     for (String a : args) {
       if (a.equals("--quick")) {
@@ -105,6 +109,7 @@ public final class BenchCommand {
           case "--out" -> out = Path.of(value(args, ++i, a));
           case "--timeout" -> timeout = Integer.parseInt(value(args, ++i, a));
           case "--quiet-wait" -> quietWait = Integer.parseInt(value(args, ++i, a));
+          case "--rounds" -> rounds = Math.max(1, Integer.parseInt(value(args, ++i, a)));
           default -> {
             if (!a.startsWith("--")) {
               for (String w : a.split(",")) {
@@ -163,13 +168,26 @@ public final class BenchCommand {
     String classpath = System.getProperty("java.class.path");
     PrintStream con = System.out;
     con.printf(
-        "bench: %d peers, %s sizes, warmup=%d repeat=%d, java=%s%n",
-        peers.size(), quick ? "quick" : "full", p.warmup, p.repeat, java);
+        "bench: %d peers x %d round(s), %s sizes, warmup=%d repeat=%d, java=%s%n",
+        peers.size(), rounds, quick ? "quick" : "full", p.warmup, p.repeat, java);
 
     List<Report.Row> rows = new ArrayList<>();
     List<Report.PeerStatus> statuses = new ArrayList<>();
     Path script = null;
-    for (String peer : peers) {
+    List<String> order = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      // every other round backwards, so no peer always runs first or last
+      List<String> inRound = new ArrayList<>(peers);
+      if (round % 2 == 0) {
+        Collections.reverse(inRound);
+      }
+      for (String peer : inRound) {
+        order.add(rounds == 1 ? peer : peer + "#" + round);
+      }
+    }
+    for (String run : order) {
+      String peer = run.contains("#") ? run.substring(0, run.indexOf('#')) : run;
+      String logName = run.replace('#', '-');
       List<String> cmd = new ArrayList<>();
       if (peer.equals("python-asyncio")) {
         if (script == null) {
@@ -197,15 +215,16 @@ public final class BenchCommand {
       double waited = Machine.waitForQuiet(quietWait, 15.0);
       con.printf(
           "bench: running %s%s%n",
-          peer,
+          run,
           waited > 0
               ? String.format(Locale.ROOT, " (waited %.0f s for a quiet machine)", waited)
               : "");
-      Report.PeerStatus st = runChild(peer, cmd, logDir, timeout, rows, con);
+      Report.PeerStatus st = runChild(peer, logName, cmd, logDir, timeout, rows, con);
       statuses.add(st);
     }
 
-    Report report = new Report(stamp, quick, p, rows, statuses);
+    Report report =
+        new Report(stamp, quick, p, Report.medianOfRounds(rows), Report.mergeRounds(statuses));
     String md = report.markdown();
     con.println();
     con.print(md);
@@ -285,15 +304,16 @@ public final class BenchCommand {
 
   private static Report.PeerStatus runChild(
       String peer,
+      String logName,
       List<String> cmd,
       Path logDir,
       int timeoutSec,
       List<Report.Row> rows,
       PrintStream con)
       throws IOException, InterruptedException {
-    Path err = logDir.resolve(peer + ".err");
-    Path outLog = logDir.resolve(peer + ".out");
-    Files.writeString(logDir.resolve(peer + ".cmd"), String.join(" ", cmd) + "\n");
+    Path err = logDir.resolve(logName + ".err");
+    Path outLog = logDir.resolve(logName + ".out");
+    Files.writeString(logDir.resolve(logName + ".cmd"), String.join(" ", cmd) + "\n");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
     Machine.CpuSample before = Machine.sample();
     long t0 = System.nanoTime();

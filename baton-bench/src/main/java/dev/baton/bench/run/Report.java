@@ -54,6 +54,65 @@ final class Report {
     }
   }
 
+  /**
+   * One row per (peer, result): the median over rounds of the per-round medians (the mean of the
+   * middle two for an even count); extra figures from the row nearest that median, plus {@code
+   * rounds=N} when there was more than one.
+   */
+  static List<Row> medianOfRounds(List<Row> rows) {
+    Map<String, List<Row>> byKey = new LinkedHashMap<>();
+    for (Row r : rows) {
+      byKey.computeIfAbsent(r.peer() + " " + r.workload(), k -> new ArrayList<>()).add(r);
+    }
+    List<Row> out = new ArrayList<>();
+    for (List<Row> l : byKey.values()) {
+      if (l.size() == 1) {
+        out.add(l.get(0));
+        continue;
+      }
+      Row failed = l.stream().filter(r -> !r.ok()).findFirst().orElse(null);
+      if (failed != null) {
+        out.add(failed); // one failed verification fails the peer's workload
+        continue;
+      }
+      List<Row> sorted = new ArrayList<>(l);
+      sorted.sort((a, b) -> Double.compare(a.ops(), b.ops()));
+      int n = sorted.size();
+      Row lo = sorted.get((n - 1) / 2);
+      Row hi = sorted.get(n / 2);
+      out.add(
+          new Row(
+              lo.peer(),
+              lo.workload(),
+              lo.params(),
+              (lo.ops() + hi.ops()) / 2,
+              (lo.elapsed() + hi.elapsed()) / 2,
+              lo.extra() + ",rounds=" + n,
+              true));
+    }
+    return out;
+  }
+
+  /** One status per peer: the worst status, the total time and the busiest background. */
+  static List<PeerStatus> mergeRounds(List<PeerStatus> statuses) {
+    Map<String, PeerStatus> byPeer = new LinkedHashMap<>();
+    for (PeerStatus s : statuses) {
+      PeerStatus prev = byPeer.get(s.peer());
+      if (prev == null) {
+        byPeer.put(s.peer(), s);
+        continue;
+      }
+      byPeer.put(
+          s.peer(),
+          new PeerStatus(
+              s.peer(),
+              prev.status().equals("ok") ? s.status() : prev.status(),
+              prev.seconds() + s.seconds(),
+              Math.max(prev.bgCpuPct(), s.bgCpuPct())));
+    }
+    return new ArrayList<>(byPeer.values());
+  }
+
   /** How a child ended, how long it took, and how busy the rest of the machine was meanwhile. */
   record PeerStatus(String peer, String status, double seconds, double bgCpuPct) {}
 
@@ -101,6 +160,17 @@ final class Report {
     this.params = params;
     this.rows = rows;
     this.statuses = statuses;
+  }
+
+  int rounds() {
+    int n = 1;
+    for (Row r : rows) {
+      String v = r.extra("rounds");
+      if (v != null) {
+        n = Math.max(n, Integer.parseInt(v));
+      }
+    }
+    return n;
   }
 
   Row find(String peer, String workload) {
@@ -172,11 +242,14 @@ final class Report {
         String.format(
             Locale.ROOT,
             "%s sizes; JVM peers: %d warm-up + %d measured runs in-process, median; python: 0 + 3."
-                + " Each peer ran in its own process, one after another. Ratios compare ops/s"
+                + " Each peer ran in its own process, one after another%s. Ratios compare ops/s"
                 + " measured in this run (>1x: Baton is faster).%n%n",
             quick ? "Quick (reduced)" : "Full (DESIGN's)",
             params.warmup,
-            params.repeat));
+            params.repeat,
+            rounds() > 1
+                ? "; " + rounds() + " rounds in alternating order, median of the per-round medians"
+                : ""));
     List<String> peers = peers();
     List<Ratio> ratios = ratios();
     sb.append("## Throughput (ops/s, median) and ratios\n\n| workload |");
@@ -214,14 +287,17 @@ final class Report {
       PeerStatus s = status(p);
       sb.append(' ').append(s == null ? "—" : s.status()).append(" |");
     }
-    sb.append("\n| peer wall time, s |");
+    sb.append(rounds() > 1 ? "\n| peer wall time, s (all rounds) |" : "\n| peer wall time, s |");
     for (String p : peers) {
       PeerStatus s = status(p);
       sb.append(' ')
           .append(s == null ? "—" : String.format(Locale.ROOT, "%.0f", s.seconds()))
           .append(" |");
     }
-    sb.append("\n| other processes' CPU meanwhile |");
+    sb.append(
+        rounds() > 1
+            ? "\n| other processes' CPU meanwhile (busiest round) |"
+            : "\n| other processes' CPU meanwhile |");
     for (String p : peers) {
       PeerStatus s = status(p);
       sb.append(' ')

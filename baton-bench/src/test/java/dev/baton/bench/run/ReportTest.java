@@ -75,4 +75,20 @@ class ReportTest {
     assertTrue(svg.contains("loop / juc-p1"), svg);
     assertFalse(svg.contains("NaN"), svg);
   }
+
+  @Test
+  void rounds_reportTheMedianOfThePerRoundMedians() {
+    List<Report.Row> rows = new ArrayList<>();
+    for (String ops : List.of("3000.0", "1000.0", "2000.0")) {
+      rows.add(
+          Report.Row.parse("RESULT baton-loop lock_pingpong tasks=2 " + ops + " 1.0 handoffs=2"));
+    }
+    rows.add(Report.Row.parse("RESULT baton-loop spawn_gather tasks=2 10.0 1.0 runs=5"));
+    rows.add(Report.Row.parse("RESULT baton-loop spawn_gather tasks=2 FAIL NaN error=verify:x"));
+    List<Report.Row> merged = Report.medianOfRounds(rows);
+    assertEquals(2, merged.size());
+    assertEquals(2000.0, merged.get(0).ops(), 1e-9);
+    assertEquals("3", merged.get(0).extra("rounds"));
+    assertFalse(merged.get(1).ok()); // a failure in any round fails the row
+  }
 }
