@@ -328,6 +328,11 @@ final class Report {
 
   private void metric(
       StringBuilder sb, List<String> peers, String label, String workload, String key) {
+    if (peers.stream()
+        .map(p -> find(p, workload))
+        .noneMatch(r -> r != null && r.extra(key) != null)) {
+      return; // nobody measured it in this run
+    }
     sb.append("| ").append(label).append(" |");
     for (String p : peers) {
       Row r = find(p, workload);
