@@ -14,12 +14,15 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Contended lock hand-off: {@code threads} virtual threads (default scheduler, all cores) share one
- * lock for {@value #OPS} acquisitions in all, one increment each. Reported per acquisition,
- * including starting and joining the threads. Baton's Lock is FIFO with direct hand-off, so it is
- * compared against both a fair (FIFO) and a non-fair (barging) {@code ReentrantLock}.
+ * lock for {@value #OPS} acquisitions in all. Each acquisition does {@value #WORK} JMH tokens of
+ * work inside the lock and as many outside it, so the carriers really collide and waiters queue.
+ * Reported per acquisition, including starting and joining the threads. Baton's Lock is FIFO with
+ * direct hand-off, so it is compared against both a fair (FIFO) and a non-fair (barging) {@code
+ * ReentrantLock}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,6 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class HandoffBench {
   static final int OPS = 64_000;
+  static final int WORK = 50;
 
   @Param({"2", "8", "64"})
   public int threads;
@@ -54,6 +58,7 @@ public class HandoffBench {
               }
               try {
                 counter++;
+                Blackhole.consumeCPU(WORK);
               } finally {
                 l.release();
               }
@@ -66,6 +71,7 @@ public class HandoffBench {
               l.lock();
               try {
                 counter++;
+                Blackhole.consumeCPU(WORK);
               } finally {
                 l.unlock();
               }
@@ -88,6 +94,7 @@ public class HandoffBench {
                   () -> {
                     for (int k = 0; k < each; k++) {
                       op.run();
+                      Blackhole.consumeCPU(WORK);
                     }
                   });
     }
