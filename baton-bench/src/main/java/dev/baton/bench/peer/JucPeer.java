@@ -80,7 +80,18 @@ public final class JucPeer implements Peer {
                 + p.pcCapacity
                 + ",items="
                 + p.pcItems,
-            () -> conditionPc(p)));
+            () -> conditionPc(p, false, Workloads.CONDITION_PC)));
+    l.add(
+        spec(
+            Workloads.CONDITION_PC,
+            "producers=1,consumers="
+                + p.pcConsumers
+                + ",cap="
+                + p.pcCapacity
+                + ",items="
+                + p.pcItems
+                + ",lock=ReentrantLock(fair)",
+            () -> conditionPc(p, true, Workloads.CONDITION_PC + "_fairlock")));
     l.add(spec(Workloads.SPAWN_GATHER, "tasks=" + p.spawnTasks, () -> spawnGather(p)));
     l.add(
         spec(
@@ -297,10 +308,14 @@ public final class JucPeer implements Peer {
         });
   }
 
-  static Measured conditionPc(Params p) throws Exception {
+  /**
+   * The bounded buffer. The peer harness's version uses the default non-fair lock; the {@code
+   * _fairlock} row (not in the harness) uses a fair one, the policy Baton's Lock always has.
+   */
+  static Measured conditionPc(Params p, boolean fair, String result) throws Exception {
     int cap = p.pcCapacity;
     long items = p.pcItems;
-    ReentrantLock lock = new ReentrantLock();
+    ReentrantLock lock = new ReentrantLock(fair);
     Condition notEmpty = lock.newCondition();
     Condition notFull = lock.newCondition();
     long[] buf = new long[cap];
@@ -376,7 +391,7 @@ public final class JucPeer implements Peer {
     check(
         sum.get() == expect && cnt.get() == items,
         "sum=" + sum.get() + " cnt=" + cnt.get() + " expected " + expect + "/" + items);
-    return Measured.of(Workloads.CONDITION_PC, items, el);
+    return Measured.of(result, items, el);
   }
 
   static Measured spawnGather(Params p) throws Exception {

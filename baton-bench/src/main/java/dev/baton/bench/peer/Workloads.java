@@ -47,6 +47,9 @@ public final class Workloads {
     if (result.equals(EVENT_BROADCAST_WAKE)) {
       return EVENT_BROADCAST;
     }
+    if (result.endsWith("_fairlock")) {
+      return result.substring(0, result.length() - 9);
+    }
     return result.endsWith("_nonfair") ? result.substring(0, result.length() - 8) : result;
   }
 }

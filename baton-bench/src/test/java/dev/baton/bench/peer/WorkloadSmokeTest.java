@@ -87,6 +87,7 @@ class WorkloadSmokeTest {
             "event_broadcast",
             "event_broadcast_wake",
             "condition_pc",
+            "condition_pc_fairlock",
             "spawn_gather",
             "task_switch"),
         names(results));
