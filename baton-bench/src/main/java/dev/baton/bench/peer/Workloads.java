@@ -39,6 +39,7 @@ public final class Workloads {
           EVENT_BROADCAST,
           EVENT_BROADCAST_WAKE,
           CONDITION_PC,
+          CONDITION_PC + "_fairlock",
           SPAWN_GATHER,
           TASK_SWITCH);
 
