@@ -35,6 +35,22 @@ import java.util.concurrent.TimeUnit;
 public final class BenchCommand {
   private BenchCommand() {}
 
+  /** The child running now: destroyed if the bench itself is stopped (Ctrl-C), not orphaned. */
+  private static volatile Process current;
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  Process p = current;
+                  if (p != null) {
+                    p.destroyForcibly();
+                  }
+                },
+                "bench-child-reaper"));
+  }
+
   /** A child process: the peer's name and whether it is the python one. */
   record PeerRun(String name, List<String> jvmFlags, boolean python) {}
 
@@ -318,6 +334,7 @@ public final class BenchCommand {
     Machine.CpuSample before = Machine.sample();
     long t0 = System.nanoTime();
     Process proc = pb.start();
+    current = proc;
     Machine.ChildCpu childCpu = new Machine.ChildCpu(proc.pid());
     Thread sampler = Thread.ofPlatform().daemon().start(childCpu);
     List<String> lines = new ArrayList<>();
@@ -352,6 +369,7 @@ public final class BenchCommand {
     } else {
       status = proc.exitValue() == 0 ? "ok" : "EXIT(" + proc.exitValue() + ")";
     }
+    current = null;
     reader.join(5000);
     childCpu.stop();
     sampler.join(1000);
