@@ -384,6 +384,16 @@ public final class Lock {
 
   /** The {@link Held} of this lock: releases once, as the owner it stands for. */
   static final class Guard implements Held {
+    private static final VarHandle CLOSED;
+
+    static {
+      try {
+        CLOSED = MethodHandles.lookup().findVarHandle(Guard.class, "closed", boolean.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     private final Lock lock;
     private final Thread thread; // null: the guard itself is the owner (async)
     private volatile boolean closed;
@@ -395,21 +405,17 @@ public final class Lock {
 
     @Override
     public void close() {
-      if (closed) {
-        return;
+      if (closed || !CLOSED.compareAndSet(this, false, true)) {
+        return; // closes exactly once
       }
+      // The guard stands for one acquisition: it releases only if that acquisition still owns the
+      // lock (a thread that released by hand and re-acquired is not released by an old guard...
+      // unless it is the same thread, which ownership cannot tell apart). The owner was published
+      // to whoever holds this guard: by program order for hold(), by the future for async.
       Object who = thread != null ? thread : this;
-      lock.queue.lock();
-      try {
-        if (closed || lock.owner != who) {
-          closed = true;
-          return;
-        }
-        closed = true;
-      } finally {
-        lock.queue.unlock();
+      if (lock.owner == who) {
+        lock.releaseBy(who);
       }
-      lock.releaseBy(who);
     }
 
     @Override
