@@ -5,6 +5,8 @@ import dev.baton.internal.Diagnosable;
 import dev.baton.internal.FutureWaiter;
 import dev.baton.internal.WaitQueue;
 import dev.baton.internal.Waiter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,8 +54,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * loop.
  */
 public class Semaphore {
-  /** Permits free; invariant: if anyone waits, this is 0. Written under the guard. */
-  private volatile int permits;
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Semaphore.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** {@link #state}: no permit free, and waiters may be queued, so a release takes the guard. */
+  private static final int QUEUED = -1;
+
+  /**
+   * The free permits, or {@link #QUEUED}. A count of 0 or more means nobody waits, so the lock-free
+   * fast paths (a CAS on this word) never barge past a waiter. Only a guard holder moves it to or
+   * from {@code QUEUED}, and while it is {@code QUEUED} only guard holders change it.
+   */
+  private volatile int state;
 
   final WaitQueue queue;
 
@@ -64,7 +83,7 @@ public class Semaphore {
    * @throws IllegalArgumentException if {@code permits} is negative
    */
   public Semaphore(int permits) {
-    this.permits = Args.notNegative(permits, "permits");
+    this.state = Args.notNegative(permits, "permits");
     this.queue =
         new WaitQueue(
             new Diagnosable() {
@@ -75,7 +94,7 @@ public class Semaphore {
 
               @Override
               public String describe() {
-                return Semaphore.this.permits + " permits free";
+                return availablePermits() + " permits free";
               }
             });
   }
@@ -107,12 +126,7 @@ public class Semaphore {
    */
   public boolean tryAcquire() {
     queue.touch();
-    queue.lock();
-    try {
-      return takeIfFree();
-    } finally {
-      queue.unlock();
-    }
+    return takeIfFree();
   }
 
   /**
@@ -137,9 +151,12 @@ public class Semaphore {
     Permit permit = new Permit();
     FutureWaiter<Held> w = new FutureWaiter<>(given -> ((Permit) given.value).close());
     w.value = permit;
+    if (takeIfFree()) {
+      return CompletableFuture.completedFuture(permit);
+    }
     queue.lock();
     try {
-      if (takeIfFree()) {
+      if (takeOrMarkQueued()) {
         return CompletableFuture.completedFuture(permit);
       }
       queue.enqueue(w);
@@ -156,15 +173,32 @@ public class Semaphore {
    */
   public void release() {
     queue.touch();
+    for (int s; (s = state) != QUEUED; ) {
+      checkRelease(s);
+      if (STATE.compareAndSet(this, s, s + 1)) {
+        return; // nobody waits
+      }
+    }
     queue.lock();
     try {
       Waiter head = queue.head();
       if (head != null) {
-        queue.grant(head);
+        queue.grant(head); // direct hand-off: the count stays at none free
+        if (queue.isEmpty()) {
+          state = 0;
+        }
         return;
       }
-      checkRelease(permits);
-      permits = permits + 1;
+      // Nobody waits: every waiter withdrew, or another release got here first and left QUEUED, in
+      // which case fast paths may be changing the count again: add with a CAS.
+      for (; ; ) {
+        int st = state;
+        int free = st == QUEUED ? 0 : st;
+        checkRelease(free);
+        if (STATE.compareAndSet(this, st, free + 1)) {
+          return;
+        }
+      }
     } finally {
       queue.unlock();
     }
@@ -183,7 +217,7 @@ public class Semaphore {
    * @return {@code true} if no permit is free
    */
   public boolean isLocked() {
-    return permits == 0;
+    return state <= 0;
   }
 
   /**
@@ -192,7 +226,7 @@ public class Semaphore {
    * @return the free permits
    */
   public int availablePermits() {
-    return permits;
+    return Math.max(state, 0);
   }
 
   /**
@@ -203,7 +237,7 @@ public class Semaphore {
   public Statistics statistics() {
     queue.lock();
     try {
-      return new Statistics(permits, queue.size());
+      return new Statistics(availablePermits(), queue.size());
     } finally {
       queue.unlock();
     }
@@ -233,10 +267,13 @@ public class Semaphore {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
+    if (takeIfFree()) {
+      return true;
+    }
     Waiter w;
     queue.lock();
     try {
-      if (takeIfFree()) {
+      if (takeOrMarkQueued()) {
         return true;
       }
       if (nanos == 0) {
@@ -250,13 +287,28 @@ public class Semaphore {
     return w.block(nanos, true);
   }
 
+  /** Takes a permit with a CAS if one is free (which implies nobody waits). */
   private boolean takeIfFree() {
-    int p = permits;
-    if (p > 0) { // p > 0 implies nobody waits
-      permits = p - 1;
-      return true;
+    for (int s; (s = state) > 0; ) {
+      if (STATE.compareAndSet(this, s, s - 1)) {
+        return true;
+      }
     }
     return false;
+  }
+
+  /** Under the guard: takes a free permit, or marks the state queued (the caller then enqueues). */
+  private boolean takeOrMarkQueued() {
+    for (; ; ) {
+      int s = state;
+      if (s > 0) {
+        if (STATE.compareAndSet(this, s, s - 1)) {
+          return true;
+        }
+      } else if (s == QUEUED || STATE.compareAndSet(this, 0, QUEUED)) {
+        return false;
+      }
+    }
   }
 
   /** One permit's guard: releases once. */
