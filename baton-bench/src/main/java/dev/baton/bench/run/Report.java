@@ -308,6 +308,11 @@ final class Report {
           .append(" |");
     }
     sb.append("\n\n## Targets (DESIGN, Performance)\n\n");
+    if (quick) {
+      sb.append(
+          "Quick sizes and 1 warm-up: a smoke run, not a measurement of the targets (fixed costs"
+              + " and an unwarmed JIT dominate). Run without --quick for that.\n\n");
+    }
     for (String t : targets()) {
       sb.append("- ").append(t).append('\n');
     }

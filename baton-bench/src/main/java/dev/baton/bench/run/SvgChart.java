@@ -150,7 +150,15 @@ final class SvgChart {
     }
     // targets
     int ty = TOP + plotH + 44;
-    text(sb, 20, ty, "start", "font-weight=\"bold\"", "Targets (DESIGN, Performance):");
+    text(
+        sb,
+        20,
+        ty,
+        "start",
+        "font-weight=\"bold\"",
+        report.quick
+            ? "Targets (DESIGN, Performance) -- QUICK sizes, not a measurement of them:"
+            : "Targets (DESIGN, Performance):");
     for (String t : targets) {
       ty += 18;
       text(sb, 30, ty, "start", t.startsWith("MET") ? "fill=\"#176d17\"" : "fill=\"#b00\"", t);
