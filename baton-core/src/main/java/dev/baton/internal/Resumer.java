@@ -18,13 +18,13 @@ final class Resumer {
 
   /** Resumes {@code first} and every waiter linked after it through {@code nextToResume}. */
   static void resumeAll(Waiter first) {
+    if (first.nextToResume == null && !(first instanceof FutureWaiter)) {
+      first.resume(); // the common case: one thread or task to wake; no user code runs, no nesting
+      return;
+    }
     Resumer active = ACTIVE.get();
     if (active != null) {
       active.append(first);
-      return;
-    }
-    if (first.nextToResume == null && !(first instanceof FutureWaiter)) {
-      first.resume(); // the common case: one thread or task to wake, no user code runs
       return;
     }
     Resumer r = new Resumer();
