@@ -134,6 +134,10 @@ public final class Baton {
    */
   public static <T> Task<T> spawn(String name, Callable<T> body) {
     Args.notNull(body, "body");
+    return start(body, name);
+  }
+
+  private static <T> Task<T> start(Object body, String name) {
     Fiber f = newFiber(body, name);
     startFiber(f);
     return new Task<>(f);
@@ -147,7 +151,7 @@ public final class Baton {
    */
   public static Task<Void> spawn(Body body) {
     Args.notNull(body, "body");
-    return spawn(null, callable(body));
+    return start(body, null);
   }
 
   /**
@@ -159,7 +163,7 @@ public final class Baton {
    */
   public static Task<Void> spawn(String name, Body body) {
     Args.notNull(body, "body");
-    return spawn(name, callable(body));
+    return start(body, name);
   }
 
   /**
@@ -302,7 +306,7 @@ public final class Baton {
 
   // ---------------------------------------------------------------- shared with TaskGroup
 
-  static Fiber newFiber(Callable<?> body, String name) {
+  static Fiber newFiber(Object body, String name) {
     Fiber cur = Fiber.current();
     if (cur != null && cur.loop != null) {
       return cur.loop.spawn(body, name);

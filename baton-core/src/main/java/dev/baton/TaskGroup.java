@@ -112,6 +112,10 @@ public final class TaskGroup implements AutoCloseable {
    */
   public <T> Task<T> spawn(String name, Callable<T> body) {
     Args.notNull(body, "body");
+    return start(body, name);
+  }
+
+  private <T> Task<T> start(Object body, String name) {
     Fiber f;
     lock.lock();
     try {
@@ -141,7 +145,7 @@ public final class TaskGroup implements AutoCloseable {
    */
   public Task<Void> spawn(Body body) {
     Args.notNull(body, "body");
-    return spawn(null, Baton.callable(body));
+    return start(body, null);
   }
 
   /**
@@ -154,7 +158,7 @@ public final class TaskGroup implements AutoCloseable {
    */
   public Task<Void> spawn(String name, Body body) {
     Args.notNull(body, "body");
-    return spawn(name, Baton.callable(body));
+    return start(body, name);
   }
 
   private void finished(Fiber f) {

@@ -52,7 +52,8 @@ public final class Fiber implements Runnable {
   /** Parallel mode: the run this free fiber belongs to, or {@code null}. */
   final Scope scope;
 
-  private final Callable<?> body;
+  /** A {@code Callable}, or a {@code dev.baton.Body} run as is (no adapter object per task). */
+  private final Object body;
 
   /** The waiter this fiber is blocked in, if any: what a cancel withdraws. */
   volatile Waiter waiter;
@@ -92,7 +93,7 @@ public final class Fiber implements Runnable {
   private volatile int interruptRequests;
   private volatile Consumer<Fiber> onFinish;
 
-  public Fiber(Loop loop, Scope scope, Callable<?> body, String name) {
+  public Fiber(Loop loop, Scope scope, Object body, String name) {
     this.loop = loop;
     this.scope = scope;
     this.body = body;
@@ -171,7 +172,13 @@ public final class Fiber implements Runnable {
     }
     try {
       if (status == PENDING) { // a task cancelled before it ran never starts its body
-        Object r = body.call();
+        Object r;
+        if (body instanceof Callable<?> c) {
+          r = c.call();
+        } else {
+          ((dev.baton.Body) body).run();
+          r = null;
+        }
         result = r; // written before the CAS publishes it; ignored if a cancel won
         STATUS.compareAndSet(this, PENDING, SUCCEEDED);
       }

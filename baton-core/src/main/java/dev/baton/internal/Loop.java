@@ -249,7 +249,7 @@ public final class Loop {
   }
 
   /** Creates a task and makes it ready. Baton holder only. */
-  public Fiber spawn(Callable<?> body, String name) {
+  public Fiber spawn(Object body, String name) {
     if (!runningNow) {
       throw new IllegalStateException("this event loop is not running");
     }
