@@ -39,13 +39,24 @@ import java.util.concurrent.Callable;
  * When no task is ready, no timer is pending, no {@code toThread} work runs, and every waiting task
  * waits on a primitive no thread outside the loop has used, nothing can ever wake them: {@link
  * #run} cancels them (their {@code finally} blocks run) and throws {@link DeadlockException}, where
- * asyncio would hang.
+ * asyncio would hang. The loop knows a primitive can be woken from outside once a thread outside
+ * the loop has used it; a thread that will release a primitive it has never touched cannot be
+ * foreseen, and hand-offs of that kind belong in {@link Baton#toThread}, which the loop waits for.
  *
  * <h2>Run modes</h2>
  *
  * A loop is the deterministic run mode; {@link Baton#runParallel} is the other. Primitives are not
  * bound to a loop: a task of the loop may wait on a {@link Lock} that a platform thread releases;
  * the loop wakes up for it.
+ *
+ * <h2>Carrier threads</h2>
+ *
+ * A loop's tasks are virtual threads on the JDK's scheduler. On a machine with several cores that
+ * scheduler wakes a second carrier at each hand-over of the baton, which roughly doubles the cost
+ * of a task switch. Run with {@code -Dbaton.carrier=loop} and {@code --add-opens
+ * java.base/java.lang=ALL-UNNAMED} (or {@code =dev.baton} on the module path) to give each running
+ * loop one carrier thread of its own; the JDK offers this only through a non-public constructor, so
+ * it is opt-in. Without the opening, Baton says so once on standard error and uses the default.
  */
 public final class EventLoop {
   private final Loop loop;
