@@ -305,10 +305,7 @@ public final class Barrier {
 
   /** Arrives and waits; returns the index, or -1 if {@code nanos} (not negative) passed first. */
   private int arrive(long nanos) throws InterruptedException, BrokenBarrierException {
-    queue.touch();
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
+    queue.enterWait();
     final long start = nanos > 0 ? now() : 0L;
     long remaining = nanos;
     for (; ; ) {

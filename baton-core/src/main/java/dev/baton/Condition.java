@@ -331,10 +331,7 @@ public final class Condition {
   }
 
   private boolean await(long nanos) throws InterruptedException {
-    waiters.touch();
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
+    waiters.enterWait();
     checkOwner();
     Thread me = Thread.currentThread();
     Waiter w = Waiter.forCurrentThread();

@@ -346,10 +346,6 @@ public final class Lock {
     state = LOCKED_QUEUED;
   }
 
-  Object owner() {
-    return owner;
-  }
-
   private static String describeOwner(Object o) {
     if (o == null) {
       return null;

@@ -635,6 +635,15 @@ public sealed class Queue<E> permits PriorityQueue, LifoQueue {
     joiners.touch();
   }
 
+  /**
+   * Every blocking operation's entry: records the use of all three queues, then the entry check.
+   */
+  private void enterWait() throws InterruptedException {
+    putters.touch();
+    joiners.touch();
+    getters.enterWait();
+  }
+
   private void lock() {
     getters.lock();
   }
@@ -646,10 +655,7 @@ public sealed class Queue<E> permits PriorityQueue, LifoQueue {
 
   private boolean put(E item, long nanos) throws InterruptedException {
     check(item);
-    touch();
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
+    enterWait();
     Waiter w;
     lock();
     try {
@@ -673,10 +679,7 @@ public sealed class Queue<E> permits PriorityQueue, LifoQueue {
   }
 
   private E get(long nanos) throws InterruptedException {
-    touch();
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
+    enterWait();
     Waiter w;
     lock();
     try {
@@ -702,10 +705,7 @@ public sealed class Queue<E> permits PriorityQueue, LifoQueue {
   }
 
   private boolean join(long nanos) throws InterruptedException {
-    touch();
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
+    enterWait();
     Waiter w;
     lock();
     try {

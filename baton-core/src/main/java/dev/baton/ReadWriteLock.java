@@ -333,10 +333,7 @@ public final class ReadWriteLock {
   // ---------------------------------------------------------------- internals
 
   private boolean acquire(int kind, long nanos) throws InterruptedException {
-    queue.touch();
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
+    queue.enterWait();
     Thread me = Thread.currentThread();
     Waiter w;
     queue.lock();

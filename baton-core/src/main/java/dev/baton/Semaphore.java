@@ -263,10 +263,7 @@ public class Semaphore {
   }
 
   private boolean acquire(long nanos) throws InterruptedException {
-    queue.touch();
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
+    queue.enterWait();
     if (takeIfFree()) {
       return true;
     }

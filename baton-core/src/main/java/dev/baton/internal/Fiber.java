@@ -144,10 +144,6 @@ public final class Fiber implements Runnable {
     return givenName != null ? givenName : "Task-" + id;
   }
 
-  public Thread thread() {
-    return thread;
-  }
-
   /** The scope a task spawned by this fiber joins (parallel mode). */
   public Scope scope() {
     return scope;

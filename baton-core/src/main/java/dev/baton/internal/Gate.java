@@ -68,10 +68,7 @@ public final class Gate {
    * @return whether it opened in time
    */
   public boolean await(long nanos) throws InterruptedException {
-    queue.touch();
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
+    queue.enterWait();
     if (open) {
       return true;
     }

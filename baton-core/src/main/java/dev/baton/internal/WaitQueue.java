@@ -128,10 +128,6 @@ public final class WaitQueue {
     Resumer.resumeAll(first);
   }
 
-  public boolean isHeldByCurrentThread() {
-    return guard.isHeldByCurrentThread();
-  }
-
   // ---------------------------------------------------------------- queue (guard held)
 
   public boolean isEmpty() {
@@ -329,8 +325,15 @@ public final class WaitQueue {
     return unheardSignalSite;
   }
 
-  public int unheardSignals() {
-    return unheardSignals;
+  /**
+   * The entry of every blocking wait: records the use ({@link #touch()}), then the entry check (a
+   * wait called with the interrupt status set throws at once, even if it would not have to wait).
+   */
+  public void enterWait() throws InterruptedException {
+    touch();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
   }
 
   /** True if no thread outside {@code loop} has used this primitive. */

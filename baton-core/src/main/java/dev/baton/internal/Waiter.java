@@ -82,11 +82,6 @@ public abstract class Waiter {
     return STATE.compareAndSet(this, expect, update);
   }
 
-  /** True once the request was granted (it may still be waiting to be resumed). */
-  public final boolean isGranted() {
-    return state == GRANTED;
-  }
-
   /**
    * Makes the requester run again after the state left {@code WAITING}. Called exactly once per
    * settled outcome that someone other than the waiting thread decided, never under a guard.
