@@ -53,9 +53,7 @@ public final class Loop {
   private int timerCount;
   private long timerSeq;
 
-  private Fiber liveHead;
-  private Fiber liveTail;
-  private int liveCount;
+  private final FiberList live = new FiberList();
 
   private final AtomicInteger offLoopWork = new AtomicInteger();
 
@@ -93,7 +91,7 @@ public final class Loop {
     Thread me = Thread.currentThread();
     for (Loop l : active) {
       if (l.isBatonHolder(me)) {
-        for (Fiber f = l.liveHead; f != null; f = f.nextLive) {
+        for (Fiber f = l.live.head(); f != null; f = f.nextLive) {
           if (f.thread == t) {
             return f;
           }
@@ -224,7 +222,7 @@ public final class Loop {
    * returning.
    */
   void exit(Fiber me) {
-    unlinkLive(me);
+    live.remove(me);
     handTo(me == mainTask ? null : nextReady());
   }
 
@@ -259,45 +257,13 @@ public final class Loop {
               + " work off the loop");
     }
     Fiber f = new Fiber(this, null, body, name);
-    linkLive(f);
+    live.add(f);
     ready.addLast(f);
     return f;
   }
 
-  private void linkLive(Fiber f) {
-    f.prevLive = liveTail;
-    if (liveTail == null) {
-      liveHead = f;
-    } else {
-      liveTail.nextLive = f;
-    }
-    liveTail = f;
-    liveCount++;
-  }
-
-  private void unlinkLive(Fiber f) {
-    Fiber p = f.prevLive;
-    Fiber n = f.nextLive;
-    if (p == null) {
-      liveHead = n;
-    } else {
-      p.nextLive = n;
-    }
-    if (n == null) {
-      liveTail = p;
-    } else {
-      n.prevLive = p;
-    }
-    f.prevLive = f.nextLive = null;
-    liveCount--;
-  }
-
   List<Fiber> liveFibers() {
-    List<Fiber> out = new ArrayList<>(liveCount);
-    for (Fiber f = liveHead; f != null; f = f.nextLive) {
-      out.add(f);
-    }
-    return out;
+    return live.toList();
   }
 
   /**
@@ -487,7 +453,7 @@ public final class Loop {
           }
           continue;
         }
-        if (liveCount == 0) {
+        if (live.size() == 0) {
           break;
         }
         if (timerCount > 0) {
@@ -556,7 +522,7 @@ public final class Loop {
 
   /** Whether some waiting task waits on a primitive that a thread outside this loop has used. */
   private boolean reachableFromOutside() {
-    for (Fiber f = liveHead; f != null; f = f.nextLive) {
+    for (Fiber f = live.head(); f != null; f = f.nextLive) {
       Waiter w = f.waiter;
       if (w == null || w.queue == null || !w.queue.confinedTo(this)) {
         return true;

@@ -18,7 +18,7 @@ public final class Scope {
 
   private static final class Stripe {
     final ReentrantLock lock = new ReentrantLock();
-    Fiber head;
+    final FiberList fibers = new FiberList();
   }
 
   private final Stripe[] stripes = new Stripe[STRIPES];
@@ -37,12 +37,7 @@ public final class Scope {
     Stripe s = stripeOf(f);
     s.lock.lock();
     try {
-      f.prevLive = null;
-      f.nextLive = s.head;
-      if (s.head != null) {
-        s.head.prevLive = f;
-      }
-      s.head = f;
+      s.fibers.add(f);
     } finally {
       s.lock.unlock();
     }
@@ -52,17 +47,7 @@ public final class Scope {
     Stripe s = stripeOf(f);
     s.lock.lock();
     try {
-      Fiber p = f.prevLive;
-      Fiber n = f.nextLive;
-      if (p == null) {
-        s.head = n;
-      } else {
-        p.nextLive = n;
-      }
-      if (n != null) {
-        n.prevLive = p;
-      }
-      f.prevLive = f.nextLive = null;
+      s.fibers.remove(f);
     } finally {
       s.lock.unlock();
     }
@@ -73,9 +58,7 @@ public final class Scope {
     for (Stripe s : stripes) {
       s.lock.lock();
       try {
-        for (Fiber f = s.head; f != null; f = f.nextLive) {
-          out.add(f);
-        }
+        s.fibers.copyTo(out);
       } finally {
         s.lock.unlock();
       }
