@@ -41,20 +41,29 @@ abstract class QueueStore<E> {
   abstract int size();
 
   static <E> QueueStore<E> fifo() {
-    return new Fifo<>();
+    return new Deque<>(false);
   }
 
   static <E> QueueStore<E> lifo() {
-    return new Lifo<>();
+    return new Deque<>(true);
   }
 
   static <E> QueueStore<E> priority(Comparator<? super E> comparator) {
     return new Heap<>(comparator);
   }
 
-  /** First in, first out: {@code asyncio.Queue}. */
-  private static final class Fifo<E> extends QueueStore<E> {
+  /**
+   * An {@code ArrayDeque} that takes from the end items are added to (LIFO, {@code
+   * asyncio.LifoQueue}: the top of the stack is the deque's last) or from the other one (FIFO,
+   * {@code asyncio.Queue}).
+   */
+  private static final class Deque<E> extends QueueStore<E> {
     private final ArrayDeque<E> items = new ArrayDeque<>();
+    private final boolean lifo;
+
+    Deque(boolean lifo) {
+      this.lifo = lifo;
+    }
 
     @Override
     void add(E item) {
@@ -63,22 +72,26 @@ abstract class QueueStore<E> {
 
     @Override
     E take() {
-      return items.pollFirst();
+      return lifo ? items.pollLast() : items.pollFirst();
     }
 
     @Override
     E peek() {
-      return items.peekFirst();
+      return lifo ? items.peekLast() : items.peekFirst();
     }
 
     @Override
     void putBack(E item) {
-      items.addFirst(item);
+      if (lifo) {
+        items.addLast(item);
+      } else {
+        items.addFirst(item);
+      }
     }
 
     @Override
     boolean remove(Object o) {
-      return items.removeFirstOccurrence(o);
+      return lifo ? items.removeLastOccurrence(o) : items.removeFirstOccurrence(o);
     }
 
     @Override
@@ -88,57 +101,11 @@ abstract class QueueStore<E> {
       return n;
     }
 
-    @Override
-    List<E> snapshot() {
-      return new ArrayList<>(items);
-    }
-
-    @Override
-    int size() {
-      return items.size();
-    }
-  }
-
-  /** Last in, first out: {@code asyncio.LifoQueue}; the top of the stack is the deque's last. */
-  private static final class Lifo<E> extends QueueStore<E> {
-    private final ArrayDeque<E> items = new ArrayDeque<>();
-
-    @Override
-    void add(E item) {
-      items.addLast(item);
-    }
-
-    @Override
-    E take() {
-      return items.pollLast();
-    }
-
-    @Override
-    E peek() {
-      return items.peekLast();
-    }
-
-    @Override
-    void putBack(E item) {
-      items.addLast(item);
-    }
-
-    @Override
-    boolean remove(Object o) {
-      return items.removeLastOccurrence(o);
-    }
-
-    @Override
-    int clear() {
-      int n = items.size();
-      items.clear();
-      return n;
-    }
-
+    /** In the order the items would be taken. */
     @Override
     List<E> snapshot() {
       List<E> out = new ArrayList<>(items.size());
-      for (Iterator<E> it = items.descendingIterator(); it.hasNext(); ) {
+      for (Iterator<E> it = lifo ? items.descendingIterator() : items.iterator(); it.hasNext(); ) {
         out.add(it.next());
       }
       return out;
