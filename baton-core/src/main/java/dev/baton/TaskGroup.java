@@ -240,7 +240,7 @@ public final class TaskGroup implements AutoCloseable {
         if (cancelled == null) {
           idle.await(-1);
         } else {
-          awaitUninterruptibly();
+          idle.awaitUninterruptibly();
         }
         break;
       } catch (InterruptedException e) {
@@ -274,21 +274,6 @@ public final class TaskGroup implements AutoCloseable {
     }
     if (first instanceof Error e) {
       throw e;
-    }
-  }
-
-  private void awaitUninterruptibly() {
-    boolean interrupted = false;
-    for (; ; ) {
-      try {
-        idle.await(-1);
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 

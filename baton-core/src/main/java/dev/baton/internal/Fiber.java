@@ -235,6 +235,16 @@ public final class Fiber implements Runnable {
     join(-1);
   }
 
+  /**
+   * Waits until the body has returned, whatever interrupts come; see {@link
+   * Gate#awaitUninterruptibly}.
+   */
+  public void joinUninterruptibly() {
+    if (!finished) {
+      gate().awaitUninterruptibly();
+    }
+  }
+
   /** Waits until the body has returned, at most {@code nanos} (negative: no limit). */
   public boolean join(long nanos) throws InterruptedException {
     if (finished) {
@@ -243,6 +253,11 @@ public final class Fiber implements Runnable {
       }
       return true;
     }
+    return gate().await(nanos);
+  }
+
+  /** The join gate, created by the first join that has to wait. */
+  private Gate gate() {
     Gate g = finishedGate;
     if (g == null) {
       FINISHED_GATE.compareAndSet(this, null, new Gate(this));
@@ -251,7 +266,7 @@ public final class Fiber implements Runnable {
         g.open(); // we may have published the gate after finish() looked for it
       }
     }
-    return g.await(nanos);
+    return g;
   }
 
   /**

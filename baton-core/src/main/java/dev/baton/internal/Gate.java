@@ -88,6 +88,25 @@ public final class Gate {
     return w.block(nanos, true);
   }
 
+  /**
+   * Waits until the gate is open, ignoring cancels and interrupts (cleanup that must finish: a
+   * group or a run waiting for the tasks it cancelled); the interrupt status is set again after.
+   */
+  public void awaitUninterruptibly() {
+    boolean interrupted = false;
+    for (; ; ) {
+      try {
+        await(-1);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** A future that completes when the gate opens; cancelling it withdraws the request. */
   public CompletableFuture<Void> awaitAsync() {
     queue.touch();

@@ -68,24 +68,13 @@ public final class Scope {
 
   /** Cancels every live task and waits until their bodies have returned. */
   public void cancelAndJoinAll() {
-    boolean interrupted = false;
     for (List<Fiber> live = snapshot(); !live.isEmpty(); live = snapshot()) {
       for (Fiber f : live) {
         f.cancel();
       }
       for (Fiber f : live) {
-        for (; ; ) {
-          try {
-            f.join();
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
+        f.joinUninterruptibly();
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 }
